@@ -1,0 +1,84 @@
+import Foundation
+
+/// The gateway's id for one order ("ord_" + 32 hex digits).
+public struct OrderID: Hashable, Sendable, Codable, CustomStringConvertible {
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+    public static func generate() -> OrderID { OrderID(rawValue: "ord_" + RandomHex.make(bytes: 16)) }
+    public var description: String { rawValue }
+
+    public init(from decoder: any Decoder) throws { rawValue = try decoder.singleValueContainer().decode(String.self) }
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+}
+
+/// A message id as it travels to a bank: 35 characters at most, as ISO 20022 `Max35Text` requires.
+public struct MessageID: Hashable, Sendable, Codable, CustomStringConvertible {
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+    /// The longest message id every dialect accepts (ISO 20022 `Max35Text`).
+    public static let maxLength = 35
+
+    /// A prefix, then random hex up to 35 characters ("AYT" + 32 hex digits):
+    /// unique without coordination between instances.
+    public static func generate(prefix: String = "AYT") -> MessageID {
+        let digits = max(maxLength - prefix.count, 16)
+        return MessageID(rawValue: prefix + RandomHex.make(bytes: (digits + 1) / 2).prefix(digits))
+    }
+    public var description: String { rawValue }
+
+    public init(from decoder: any Decoder) throws { rawValue = try decoder.singleValueContainer().decode(String.self) }
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+}
+
+/// The case system's id for a victim's report.
+public struct CaseID: Hashable, Sendable, Codable, CustomStringConvertible {
+    public let rawValue: String
+
+    /// 1 to 64 characters of letters, digits, '-', '_', '.', '/'.
+    public init?(_ text: String) {
+        guard (1...64).contains(text.utf8.count), text.utf8.allSatisfy(CaseID.allowed) else { return nil }
+        rawValue = text
+    }
+
+    public var description: String { rawValue }
+
+    private static func allowed(_ byte: UInt8) -> Bool {
+        switch byte {
+        case 0x30...0x39, 0x41...0x5A, 0x61...0x7A, UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "/"): true
+        default: false
+        }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let id = CaseID(text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "invalid case id"))
+        }
+        self = id
+    }
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+}
+
+enum RandomHex {
+    static func make(bytes count: Int) -> String {
+        var generator = SystemRandomNumberGenerator()
+        let digits = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(count * 2)
+        for _ in 0..<count {
+            let byte = UInt8.random(in: 0...255, using: &generator)
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

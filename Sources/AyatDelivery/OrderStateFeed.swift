@@ -1,0 +1,34 @@
+import Foundation
+import AyatCore
+
+/// Announces every recorded attempt and state change inside the process, after commit:
+/// the demo's table and the tests wait on it instead of sleeping.
+public actor OrderStateFeed {
+    public struct Change: Sendable, Hashable {
+        public let orderID: OrderID
+        public let state: OrderState
+    }
+
+    private var subscribers: [UUID: AsyncStream<Change>.Continuation] = [:]
+
+    public init() {}
+
+    public func publish(_ change: Change) {
+        for continuation in subscribers.values { continuation.yield(change) }
+    }
+
+    /// A stream of every change from now on; it ends when the caller stops iterating.
+    public func subscribe() -> AsyncStream<Change> {
+        let id = UUID()
+        let (stream, continuation) = AsyncStream.makeStream(of: Change.self)
+        continuation.onTermination = { [weak self] _ in
+            Task { await self?.unsubscribe(id) }
+        }
+        subscribers[id] = continuation
+        return stream
+    }
+
+    private func unsubscribe(_ id: UUID) {
+        subscribers[id] = nil
+    }
+}

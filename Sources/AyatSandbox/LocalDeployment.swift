@@ -1,0 +1,121 @@
+import Foundation
+import AyatCore
+import AyatDelivery
+import AyatDialects
+import AyatPKI
+import AyatServer
+import AyatSimulator
+import Hummingbird
+import Logging
+import ServiceLifecycle
+
+/// A gateway and its simulated banks in one process, all on 127.0.0.1 with
+/// ports chosen by the system, speaking real mTLS and real signatures: what
+/// `ayat demo`, the end-to-end tests and benchmarks run.
+public struct LocalDeployment: Sendable {
+    public let state: StateDirectory
+    public let gateway: Gateway
+    public let apiPort: Int
+    public let simulators: [BankCode: SimulatedBank]
+
+    public var apiBaseURL: String { "http://127.0.0.1:\(apiPort)" }
+
+    /// The simulated banks shipped with Ayat (`simulators/*.yaml`).
+    public static func shippedBanks() throws -> [SimulatedBankConfiguration] {
+        try SimulatedBankConfiguration.loadAll(from: SimulatedBankConfiguration.shippedDirectory)
+    }
+
+    /// Makes the dev PKI if missing, starts the simulated banks, writes the
+    /// gateway's configuration and bank profiles for their ports, starts the
+    /// gateway, runs `body`, and shuts everything down in reverse order.
+    public static func run<T: Sendable>(
+        state: StateDirectory, banks: [SimulatedBankConfiguration], centreID: String = "THACC", logger: Logger,
+        dispatcherSettings: Dispatcher.Settings = .init(),
+        _ body: @Sendable (LocalDeployment) async throws -> T
+    ) async throws -> T {
+        try state.create()
+        let codes = banks.map(\.code.rawValue)
+        let pki = state.pki
+        let missing = !FileManager.default.fileExists(atPath: pki.centreCA.certificate.path)
+            || codes.contains { !FileManager.default.fileExists(atPath: pki.bank($0).signing.certificate.path) }
+        if missing {
+            try DevPKI.generate(in: pki.directory, banks: codes)
+        }
+        let simulators = try banks.map { try SimulatedBank(configuration: $0, pki: pki, centreID: centreID, logger: logger) }
+
+        let simulatorPorts = simulators.map { _ in PortPromise() }
+        var simulatorServices = [any Service]()
+        for (simulator, promise) in zip(simulators, simulatorPorts) {
+            simulatorServices.append(try simulator.application(onRunning: { await promise.fulfil($0) }))
+        }
+        let simulatorGroup = ServiceGroup(configuration: .init(services: simulatorServices, gracefulShutdownSignals: [], logger: logger))
+
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                do { try await simulatorGroup.run() } catch {
+                    for promise in simulatorPorts { await promise.fail(error) }
+                    throw error
+                }
+                for promise in simulatorPorts { await promise.fail(ServerStoppedBeforeListening()) }
+            }
+            do {
+                try FileManager.default.createDirectory(at: state.banksDirectory, withIntermediateDirectories: true)
+                try YAMLFile.write(state.devGatewayConfiguration(centreID: centreID), to: state.gatewayConfiguration)
+                for (simulator, promise) in zip(simulators, simulatorPorts) {
+                    let port = try await promise.value
+                    let configuration = simulator.configuration
+                    let profile = state.devBankProfile(
+                        code: configuration.code, name: configuration.name, dialect: configuration.dialect,
+                        endpoint: "https://127.0.0.1:\(port)\(SimulatedBank.messagesPath)"
+                    )
+                    try YAMLFile.write(profile, to: state.banksDirectory.appending(path: "\(configuration.code).yaml"))
+                }
+            } catch {
+                await simulatorGroup.triggerGracefulShutdown()
+                throw error
+            }
+
+            let gateway: Gateway
+            do {
+                gateway = try Gateway(state: state, logger: logger, dispatcherSettings: dispatcherSettings)
+            } catch {
+                await simulatorGroup.triggerGracefulShutdown()
+                throw error
+            }
+            let apiPort = PortPromise()
+            let gatewayGroup = ServiceGroup(configuration: .init(
+                services: [gateway.application(host: "127.0.0.1", port: 0, onRunning: { await apiPort.fulfil($0) }), gateway.dispatcher],
+                gracefulShutdownSignals: [], logger: logger
+            ))
+            group.addTask {
+                do { try await gatewayGroup.run() } catch {
+                    await apiPort.fail(error)
+                    throw error
+                }
+                await apiPort.fail(ServerStoppedBeforeListening())
+            }
+
+            func stop() async {
+                await gatewayGroup.triggerGracefulShutdown()
+                await simulatorGroup.triggerGracefulShutdown()
+            }
+            let result: T
+            do {
+                let deployment = LocalDeployment(
+                    state: state, gateway: gateway, apiPort: try await apiPort.value,
+                    simulators: Dictionary(simulators.map { ($0.configuration.code, $0) }, uniquingKeysWith: { first, _ in first })
+                )
+                result = try await body(deployment)
+            } catch {
+                await stop()
+                try? await group.waitForAll()
+                await gateway.shutdown()
+                throw error
+            }
+            await stop()
+            try await group.waitForAll()
+            await gateway.shutdown()
+            return result
+        }
+    }
+}

@@ -1,0 +1,29 @@
+import Foundation
+import AyatDelivery
+import AyatStore
+import Hummingbird
+import Logging
+
+/// Builds the gateway's HTTP application (the case system's API) from its parts.
+public enum GatewayApplication {
+    public static func buildRouter(orders: OrdersAPI) -> Router<BasicRequestContext> {
+        let router = Router()
+        router.add(middleware: ProblemMiddleware())
+        router.get("/healthz") { _, _ in "ok" }
+        orders.addRoutes(to: router)
+        return router
+    }
+
+    /// - Parameter onServerRunning: receives the bound port (useful with port 0).
+    public static func build(
+        orders: OrdersAPI, host: String, port: Int, logger: Logger,
+        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        Application(
+            router: buildRouter(orders: orders),
+            configuration: .init(address: .hostname(host, port: port), serverName: "ayat"),
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
+            logger: logger
+        )
+    }
+}

@@ -1,0 +1,104 @@
+import Foundation
+import AyatCore
+import AyatStore
+
+/// How an order is shown on the API: the order, where it stands, and its history.
+struct OrderView: Encodable {
+    struct AccountView: Encodable {
+        var number: String
+        var holderName: String
+    }
+    struct AmountView: Encodable {
+        var value: String
+        var currency: String
+    }
+    struct TimelineView: Encodable {
+        var at: String
+        var state: String
+        var event: String
+        var attempt: Int?
+        var outcome: String?
+        var httpStatus: Int?
+        var messageIds: [String]
+        var detail: String?
+    }
+    struct MessageView: Encodable {
+        var id: String?
+        var direction: String
+        var kind: String
+        var dialect: String
+        var recordedAt: String
+        var bytes: Int
+    }
+
+    var id: String
+    var type: String
+    var caseId: String
+    var bank: String
+    var account: AccountView
+    var amount: AmountView
+    var status: String
+    var deadline: String
+    /// `on-time`, `at-risk` (inside the last quarter hour) or `breached`.
+    var deadlineState: String
+    var acceptedAt: String
+    var updatedAt: String
+    var timeline: [TimelineView]
+    var messages: [MessageView]
+
+    init(record: OrderRecord, timeline: [TimelineEntry], messages: [StoredMessage], now: Date = Date()) {
+        let order = record.order
+        id = order.id.rawValue
+        type = order.kind.rawValue
+        caseId = order.caseID.rawValue
+        bank = order.bank.rawValue
+        account = AccountView(number: order.account.number.rawValue, holderName: order.account.holderName.rawValue)
+        amount = AmountView(value: order.amount.decimalString, currency: order.amount.currency.code)
+        status = record.state.rawValue
+        deadline = Timestamp.format(order.deadline)
+        deadlineState = DeadlineState(deadline: order.deadline, state: record.state, now: now).rawValue
+        acceptedAt = Timestamp.format(order.acceptedAt)
+        updatedAt = Timestamp.format(record.updatedAt)
+        self.timeline = timeline.map {
+            TimelineView(at: Timestamp.format($0.at), state: $0.state.rawValue, event: $0.event, attempt: $0.attempt,
+                         outcome: $0.outcome, httpStatus: $0.httpStatus, messageIds: $0.messageIDs.map(\.rawValue), detail: $0.detail)
+        }
+        self.messages = messages.map {
+            MessageView(id: $0.messageID?.rawValue, direction: $0.direction.rawValue, kind: $0.kind, dialect: $0.dialect,
+                        recordedAt: Timestamp.format($0.recordedAt), bytes: $0.bytes.count)
+        }
+    }
+}
+
+/// Whether an order is on course to meet its deadline.
+public enum DeadlineState: String, Sendable {
+    case onTime = "on-time"
+    case atRisk = "at-risk"
+    case breached = "breached"
+    case met = "met"
+
+    /// How close to the deadline an open order counts as at risk.
+    public static let atRiskMargin: TimeInterval = 15 * 60
+
+    public init(deadline: Date, state: OrderState, now: Date) {
+        if state == .acknowledged || state == .executed {
+            self = .met
+        } else if now >= deadline {
+            self = .breached
+        } else if deadline.timeIntervalSince(now) <= Self.atRiskMargin {
+            self = .atRisk
+        } else {
+            self = .onTime
+        }
+    }
+}
+
+/// The 202 answer to a new order (and its idempotent replays).
+struct AcceptedView: Encodable {
+    var id: String
+    var status: String
+    var caseId: String
+    var bank: String
+    var deadline: String
+    var messageId: String
+}

@@ -1,0 +1,187 @@
+import Foundation
+import AyatCore
+import AyatDialects
+import AyatDelivery
+import AyatStore
+import Crypto
+import HTTPTypes
+import Hummingbird
+import Logging
+
+/// `POST /v1/orders` and `GET /v1/orders/{id}`: the case system's door.
+public struct OrdersAPI: Sendable {
+    let store: any GatewayStore
+    let banks: BankDirectory
+    let centreID: String
+    /// Called once an order is durable, so the dispatcher need not wait for its next poll.
+    let onAccepted: @Sendable () -> Void
+
+    /// The largest order body accepted; a freeze order is well under 2 KB.
+    static let maxBodyBytes = 64 * 1024
+
+    public init(store: any GatewayStore, banks: BankDirectory, centreID: String, onAccepted: @escaping @Sendable () -> Void) {
+        self.store = store
+        self.banks = banks
+        self.centreID = centreID
+        self.onAccepted = onAccepted
+    }
+
+    func addRoutes(to router: Router<some RequestContext>) {
+        router.post("/v1/orders") { request, context in try await self.submit(request, context: context) }
+        router.get("/v1/orders/:id") { request, context in try await self.show(request, context: context) }
+    }
+
+    // MARK: Submit
+
+    func submit(_ request: Request, context: some RequestContext) async throws -> Response {
+        var request = request
+        let body: [UInt8]
+        do {
+            body = Array(try await request.collectBody(upTo: Self.maxBodyBytes).readableBytesView)
+        } catch {
+            throw Problem(type: "too-large", title: "Request body too large", status: 413,
+                          detail: "an order body may be at most \(Self.maxBodyBytes) bytes")
+        }
+        if let contentType = request.headers[.contentType], !contentType.lowercased().hasPrefix("application/json") {
+            throw Problem(type: "unsupported-media-type", title: "Unsupported media type", status: 415,
+                          detail: "send the order as application/json, not \(contentType)")
+        }
+        let requestHash = SHA256.hash(data: body).map { String(format: "%02x", $0) }.joined()
+        let idempotencyKey = try Self.idempotencyKey(request)
+
+        // A repeat is answered from the record before any work is done.
+        if let idempotencyKey, let record = try await store.idempotencyRecord(key: idempotencyKey) {
+            return try Self.answer(record, requestHash: requestHash)
+        }
+
+        let now = Date()
+        let order = try decodeAndValidate(body, now: now)
+        guard let link = banks[order.bank] else {
+            throw Problem(type: "unknown-bank", title: "Unknown bank", status: 422, detail: "no bank with code \(order.bank)", field: "bank")
+        }
+        let messageID = MessageID.generate()
+        let rendered: RenderedMessage
+        do {
+            rendered = try link.codec.renderFreeze(FreezeInstruction(order: order, messageID: messageID, createdAt: now, sender: centreID))
+        } catch {
+            context.logger.error("rendering an order failed", metadata: ["order": "\(order.id)", "error": "\(error)"])
+            throw Problem(type: "render-failed", title: "Order cannot be rendered for this bank", status: 422,
+                          detail: "the order could not be turned into a valid \(link.codec.dialect) message: \(error)")
+        }
+        let accepted = AcceptedView(
+            id: order.id.rawValue, status: OrderState.accepted.rawValue, caseId: order.caseID.rawValue,
+            bank: order.bank.rawValue, deadline: Timestamp.format(order.deadline), messageId: messageID.rawValue
+        )
+        let responseBody = Array(try JSONEncoder.api.encode(accepted))
+        let outbound = StoredMessage(
+            messageID: messageID, orderID: order.id, direction: .outbound, bank: order.bank,
+            dialect: link.codec.dialect.rawValue, kind: "freeze-order", contentType: rendered.contentType,
+            recordedAt: now, bytes: rendered.bytes, headers: rendered.headers
+        )
+        let submission = OrderSubmission(
+            order: order, outbound: outbound,
+            idempotency: idempotencyKey.map { IdempotencyRecord(key: $0, requestHash: requestHash, status: 202, body: responseBody) }
+        )
+        switch try await store.accept(submission) {
+        case .created:
+            onAccepted()
+            context.logger.info("order accepted", metadata: ["order": "\(order.id)", "bank": "\(order.bank)", "case": "\(order.caseID)"])
+            return Self.json(status: .accepted, body: responseBody, location: "/v1/orders/\(order.id)")
+        case .replayed(let record):
+            return try Self.answer(record, requestHash: requestHash)
+        case .conflict:
+            throw Self.keyConflict
+        }
+    }
+
+    private func decodeAndValidate(_ body: [UInt8], now: Date) throws -> Order {
+        guard !body.isEmpty else { throw Problem.malformedJSON("the request body is empty; send the order as JSON") }
+        let request: FreezeOrderRequest
+        do {
+            request = try JSONDecoder().decode(FreezeOrderRequest.self, from: Data(body))
+        } catch DecodingError.typeMismatch(let expected, let context) {
+            let field = context.codingPath.map(\.stringValue).joined(separator: ".")
+            throw Problem(type: "invalid-order", title: "Order is invalid", status: 422,
+                          detail: "\(field) must be \(Self.describe(expected))", field: field,
+                          errors: [.init(field: field, reason: "must be \(Self.describe(expected))")])
+        } catch {
+            throw Problem.malformedJSON("the body is not a JSON object: \(Self.summary(error))")
+        }
+        do {
+            return try request.validated(id: .generate(), acceptedAt: now, knownBanks: banks.codes)
+        } catch {
+            let problems = error.problems
+            throw Problem(
+                type: "invalid-order", title: "Order is invalid", status: 422,
+                detail: problems.map(\.description).joined(separator: "; "),
+                field: problems.first?.field,
+                errors: problems.map { .init(field: $0.field, reason: $0.reason) }
+            )
+        }
+    }
+
+    static let keyConflict = Problem(
+        type: "idempotency-key-reused", title: "Idempotency-Key reused with a different body", status: 409,
+        detail: "this Idempotency-Key was first used with a different request body; use a new key for a new order",
+        field: "Idempotency-Key"
+    )
+
+    static func idempotencyKey(_ request: Request) throws -> String? {
+        guard let key = request.headers[HTTPField.Name("Idempotency-Key")!] else { return nil }
+        guard (1...255).contains(key.utf8.count), key.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
+            throw Problem(type: "invalid-idempotency-key", title: "Invalid Idempotency-Key", status: 400,
+                          detail: "Idempotency-Key must be 1 to 255 visible ASCII characters", field: "Idempotency-Key")
+        }
+        return key
+    }
+
+    static func answer(_ record: IdempotencyRecord, requestHash: String) throws -> Response {
+        guard record.requestHash == requestHash else { throw keyConflict }
+        var response = json(status: HTTPResponse.Status(code: record.status), body: record.body, location: nil)
+        response.headers[HTTPField.Name("Idempotent-Replayed")!] = "true"
+        return response
+    }
+
+    // MARK: Show
+
+    func show(_ request: Request, context: some RequestContext) async throws -> Response {
+        let id = OrderID(rawValue: try context.parameters.require("id"))
+        guard let record = try await store.order(id) else {
+            throw Problem.notFound("no order \(id.rawValue)")
+        }
+        let view = OrderView(record: record, timeline: try await store.timeline(of: id), messages: try await store.messages(of: id))
+        return Self.json(status: .ok, body: Array(try JSONEncoder.api.encode(view)), location: nil)
+    }
+
+    // MARK: Helpers
+
+    static func json(status: HTTPResponse.Status, body: [UInt8], location: String?) -> Response {
+        var headers: HTTPFields = [.contentType: "application/json"]
+        if let location { headers[.location] = location }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
+    static func describe(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: "a string"
+        case is Int.Type, is Double.Type: "a number"
+        case is Bool.Type: "a boolean"
+        default: "an object"
+        }
+    }
+
+    static func summary(_ error: any Error) -> String {
+        if case DecodingError.dataCorrupted(let context) = error {
+            return (context.underlyingError as NSError?)?.localizedDescription ?? context.debugDescription
+        }
+        return "\(error)"
+    }
+}
+
+extension JSONEncoder {
+    static var api: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+}

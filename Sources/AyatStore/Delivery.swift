@@ -1,0 +1,46 @@
+import Foundation
+import AyatCore
+
+/// One outbound message claimed by one dispatcher for one attempt, under a lease.
+public struct ClaimedDelivery: Sendable {
+    public var message: StoredMessage
+    public var messageID: MessageID
+    public var order: Order
+    public var state: OrderState
+    /// 1 for the first attempt.
+    public var attempt: Int
+    public var leaseOwner: String
+    public var leaseUntil: Date
+}
+
+/// What an attempt established, recorded in one transaction.
+public struct AttemptResult: Sendable {
+    public enum Next: Sendable, Hashable {
+        /// Nothing more to send for this message.
+        case done
+        /// Send the same bytes again at this time.
+        case retry(at: Date)
+    }
+
+    public var messageID: MessageID
+    public var orderID: OrderID
+    public var leaseOwner: String
+    /// The state the order moves to, if the attempt moved it.
+    public var newState: OrderState?
+    public var timeline: [TimelineEntry]
+    public var inbound: [StoredMessage]
+    public var next: Next
+
+    public init(
+        messageID: MessageID, orderID: OrderID, leaseOwner: String, newState: OrderState?,
+        timeline: [TimelineEntry], inbound: [StoredMessage], next: Next
+    ) {
+        self.messageID = messageID
+        self.orderID = orderID
+        self.leaseOwner = leaseOwner
+        self.newState = newState
+        self.timeline = timeline
+        self.inbound = inbound
+        self.next = next
+    }
+}

@@ -1,0 +1,315 @@
+import Foundation
+import AyatCore
+import GRDB
+
+/// The embedded store: one SQLite file in WAL mode through GRDB.
+///
+/// Writes are serialised by SQLite's single writer; `synchronous = FULL` makes
+/// a returned commit survive power loss, which is what a 202 promises.
+public final class SQLiteStore: GatewayStore {
+    let pool: DatabasePool
+
+    public init(path: String) throws {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        pool = try DatabasePool(path: path, configuration: configuration)
+        try Self.migrator.migrate(pool)
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE orders (
+                    id TEXT PRIMARY KEY,
+                    case_id TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    bank TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    deadline_ms INTEGER NOT NULL,
+                    accepted_ms INTEGER NOT NULL,
+                    updated_ms INTEGER NOT NULL,
+                    body BLOB NOT NULL
+                );
+                CREATE INDEX orders_case ON orders(case_id);
+                CREATE INDEX orders_state ON orders(state, deadline_ms);
+
+                CREATE TABLE messages (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    message_id TEXT,
+                    order_id TEXT NOT NULL REFERENCES orders(id),
+                    direction TEXT NOT NULL CHECK (direction IN ('out', 'in')),
+                    bank TEXT NOT NULL,
+                    dialect TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    content_type TEXT NOT NULL,
+                    recorded_ms INTEGER NOT NULL,
+                    headers TEXT NOT NULL,
+                    bytes BLOB NOT NULL
+                );
+                CREATE INDEX messages_order ON messages(order_id, seq);
+                CREATE INDEX messages_id ON messages(message_id);
+
+                CREATE TABLE deliveries (
+                    message_id TEXT PRIMARY KEY,
+                    order_id TEXT NOT NULL REFERENCES orders(id),
+                    message_seq INTEGER NOT NULL REFERENCES messages(seq),
+                    state TEXT NOT NULL CHECK (state IN ('pending', 'done')),
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    due_ms INTEGER NOT NULL,
+                    lease_owner TEXT,
+                    lease_until_ms INTEGER
+                );
+                CREATE INDEX deliveries_due ON deliveries(state, due_ms);
+
+                CREATE TABLE timeline (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    order_id TEXT NOT NULL REFERENCES orders(id),
+                    at_ms INTEGER NOT NULL,
+                    entry BLOB NOT NULL
+                );
+                CREATE INDEX timeline_order ON timeline(order_id, seq);
+
+                CREATE TABLE idempotency (
+                    key TEXT PRIMARY KEY,
+                    request_hash TEXT NOT NULL,
+                    status INTEGER NOT NULL,
+                    body BLOB NOT NULL,
+                    created_ms INTEGER NOT NULL
+                );
+                """)
+        }
+        return migrator
+    }
+
+    // MARK: Intake
+
+    public func idempotencyRecord(key: String) async throws -> IdempotencyRecord? {
+        try await pool.read { db in try Self.idempotencyRecord(db, key: key) }
+    }
+
+    static func idempotencyRecord(_ db: Database, key: String) throws -> IdempotencyRecord? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT request_hash, status, body FROM idempotency WHERE key = ?", arguments: [key]) else {
+            return nil
+        }
+        return IdempotencyRecord(key: key, requestHash: row["request_hash"], status: row["status"], body: [UInt8](row["body"] as Data))
+    }
+
+    public func accept(_ submission: OrderSubmission) async throws -> IntakeOutcome {
+        let order = submission.order
+        let orderBody = try Codecs.encoder.encode(order)
+        let entry = try Codecs.encoder.encode(TimelineEntry(
+            at: order.acceptedAt, state: .accepted, event: "accepted",
+            messageIDs: [submission.outbound.messageID].compactMap { $0 },
+            detail: "stored with its signed \(submission.outbound.dialect) message"
+        ))
+        return try await pool.write { db in
+            if let idempotency = submission.idempotency, let existing = try Self.idempotencyRecord(db, key: idempotency.key) {
+                return existing.requestHash == idempotency.requestHash ? .replayed(existing) : .conflict
+            }
+            let accepted = order.acceptedAt.milliseconds
+            try db.execute(
+                sql: """
+                    INSERT INTO orders (id, case_id, kind, bank, state, deadline_ms, accepted_ms, updated_ms, body)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [order.id.rawValue, order.caseID.rawValue, order.kind.rawValue, order.bank.rawValue,
+                            OrderState.accepted.rawValue, order.deadline.milliseconds, accepted, accepted, orderBody]
+            )
+            let seq = try Self.insert(submission.outbound, db)
+            guard let messageID = submission.outbound.messageID else {
+                throw StoreError("an outbound message needs a message id")
+            }
+            try db.execute(
+                sql: "INSERT INTO deliveries (message_id, order_id, message_seq, state, due_ms) VALUES (?, ?, ?, 'pending', ?)",
+                arguments: [messageID.rawValue, order.id.rawValue, seq, accepted]
+            )
+            try db.execute(
+                sql: "INSERT INTO timeline (order_id, at_ms, entry) VALUES (?, ?, ?)",
+                arguments: [order.id.rawValue, accepted, entry]
+            )
+            if let idempotency = submission.idempotency {
+                try db.execute(
+                    sql: "INSERT INTO idempotency (key, request_hash, status, body, created_ms) VALUES (?, ?, ?, ?, ?)",
+                    arguments: [idempotency.key, idempotency.requestHash, idempotency.status, Data(idempotency.body), accepted]
+                )
+            }
+            return .created
+        }
+    }
+
+    static func insert(_ message: StoredMessage, _ db: Database) throws -> Int64 {
+        let headers = String(decoding: try Codecs.encoder.encode(message.headers), as: UTF8.self)
+        try db.execute(
+            sql: """
+                INSERT INTO messages (message_id, order_id, direction, bank, dialect, kind, content_type, recorded_ms, headers, bytes)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [message.messageID?.rawValue, message.orderID.rawValue, message.direction.rawValue,
+                        message.bank.rawValue, message.dialect, message.kind, message.contentType,
+                        message.recordedAt.milliseconds, headers, Data(message.bytes)]
+        )
+        return db.lastInsertedRowID
+    }
+
+    // MARK: Reading
+
+    public func order(_ id: OrderID) async throws -> OrderRecord? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT body, state, updated_ms FROM orders WHERE id = ?", arguments: [id.rawValue])
+                .map(Self.orderRecord)
+        }
+    }
+
+    public func orders(limit: Int) async throws -> [OrderRecord] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT body, state, updated_ms FROM orders ORDER BY accepted_ms DESC, id LIMIT ?", arguments: [limit])
+                .map(Self.orderRecord)
+        }
+    }
+
+    static func orderRecord(_ row: Row) throws -> OrderRecord {
+        OrderRecord(
+            order: try Codecs.decoder.decode(Order.self, from: row["body"] as Data),
+            state: OrderState(rawValue: row["state"]),
+            updatedAt: Date(milliseconds: row["updated_ms"])
+        )
+    }
+
+    public func timeline(of id: OrderID) async throws -> [TimelineEntry] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT entry FROM timeline WHERE order_id = ? ORDER BY seq", arguments: [id.rawValue])
+                .map { try Codecs.decoder.decode(TimelineEntry.self, from: $0["entry"] as Data) }
+        }
+    }
+
+    public func messages(of id: OrderID) async throws -> [StoredMessage] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM messages WHERE order_id = ? ORDER BY seq", arguments: [id.rawValue])
+                .map(Self.message)
+        }
+    }
+
+    static func message(_ row: Row) throws -> StoredMessage {
+        let headersText: String = row["headers"]
+        return StoredMessage(
+            messageID: (row["message_id"] as String?).map(MessageID.init(rawValue:)),
+            orderID: OrderID(rawValue: row["order_id"]),
+            direction: MessageDirection(rawValue: row["direction"]) ?? .inbound,
+            bank: BankCode(row["bank"])!,
+            dialect: row["dialect"],
+            kind: row["kind"],
+            contentType: row["content_type"],
+            recordedAt: Date(milliseconds: row["recorded_ms"]),
+            bytes: [UInt8](row["bytes"] as Data),
+            headers: try Codecs.decoder.decode([String: String].self, from: Data(headersText.utf8))
+        )
+    }
+
+    // MARK: Delivery
+
+    public func claimDueDeliveries(now: Date, limit: Int, leaseDuration: TimeInterval, owner: String) async throws -> [ClaimedDelivery] {
+        let nowMS = now.milliseconds
+        let leaseUntil = now.addingTimeInterval(leaseDuration)
+        return try await pool.write { db in
+            let claimed = try Row.fetchAll(
+                db,
+                sql: """
+                    UPDATE deliveries SET lease_owner = ?, lease_until_ms = ?, attempts = attempts + 1
+                    WHERE message_id IN (
+                        SELECT message_id FROM deliveries
+                        WHERE state = 'pending' AND due_ms <= ? AND (lease_until_ms IS NULL OR lease_until_ms <= ?)
+                        ORDER BY due_ms LIMIT ?)
+                    RETURNING message_id, message_seq, order_id, attempts
+                    """,
+                arguments: [owner, leaseUntil.milliseconds, nowMS, nowMS, limit]
+            )
+            return try claimed.map { row in
+                let seq: Int64 = row["message_seq"]
+                guard let messageRow = try Row.fetchOne(db, sql: "SELECT * FROM messages WHERE seq = ?", arguments: [seq]),
+                      let orderRow = try Row.fetchOne(db, sql: "SELECT body, state, updated_ms FROM orders WHERE id = ?", arguments: [row["order_id"] as String])
+                else { throw StoreError("delivery \(row["message_id"] as String) lost its message or order") }
+                let record = try Self.orderRecord(orderRow)
+                return ClaimedDelivery(
+                    message: try Self.message(messageRow), messageID: MessageID(rawValue: row["message_id"]),
+                    order: record.order, state: record.state, attempt: row["attempts"],
+                    leaseOwner: owner, leaseUntil: leaseUntil
+                )
+            }
+        }
+    }
+
+    public func nextDeliveryDue() async throws -> Date? {
+        try await pool.read { db in
+            let due = try Int64.fetchOne(
+                db, sql: "SELECT MIN(MAX(due_ms, COALESCE(lease_until_ms, 0))) FROM deliveries WHERE state = 'pending'"
+            )
+            return due.map(Date.init(milliseconds:))
+        }
+    }
+
+    public func record(_ result: AttemptResult) async throws -> OrderState {
+        let entries = try result.timeline.map { ($0.at.milliseconds, try Codecs.encoder.encode($0)) }
+        return try await pool.write { db in
+            for message in result.inbound { _ = try Self.insert(message, db) }
+            guard let current = try String.fetchOne(db, sql: "SELECT state FROM orders WHERE id = ?", arguments: [result.orderID.rawValue])
+                .map(OrderState.init(rawValue:)) else {
+                throw StoreError("no order \(result.orderID)")
+            }
+            var state = current
+            if let next = result.newState, current.canMove(to: next) {
+                state = next
+                try db.execute(
+                    sql: "UPDATE orders SET state = ?, updated_ms = ? WHERE id = ?",
+                    arguments: [next.rawValue, Date().milliseconds, result.orderID.rawValue]
+                )
+            }
+            for (at, entry) in entries {
+                try db.execute(sql: "INSERT INTO timeline (order_id, at_ms, entry) VALUES (?, ?, ?)",
+                               arguments: [result.orderID.rawValue, at, entry])
+            }
+            // Only the lease holder reschedules; a worker whose lease expired reports facts, not plans.
+            switch result.next {
+            case .done:
+                try db.execute(
+                    sql: "UPDATE deliveries SET state = 'done', lease_owner = NULL, lease_until_ms = NULL WHERE message_id = ? AND lease_owner = ?",
+                    arguments: [result.messageID.rawValue, result.leaseOwner]
+                )
+            case .retry(let at):
+                try db.execute(
+                    sql: "UPDATE deliveries SET due_ms = ?, lease_owner = NULL, lease_until_ms = NULL WHERE message_id = ? AND lease_owner = ?",
+                    arguments: [at.milliseconds, result.messageID.rawValue, result.leaseOwner]
+                )
+            }
+            return state
+        }
+    }
+}
+
+/// A store invariant that does not hold.
+public struct StoreError: Error, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}
+
+enum Codecs {
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .millisecondsSince1970
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }()
+    static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .millisecondsSince1970
+        return decoder
+    }()
+}
+
+extension Date {
+    var milliseconds: Int64 { Int64((timeIntervalSince1970 * 1000).rounded()) }
+    init(milliseconds: Int64) { self.init(timeIntervalSince1970: TimeInterval(milliseconds) / 1000) }
+}

@@ -1,0 +1,144 @@
+import CLibXML2
+import Crypto
+import SwiftASN1
+import X509
+import _CryptoExtras
+
+/// Signs documents in the `xml-enveloped` layout. Holds only immutable values, so one signer
+/// can serve many concurrent tasks; every call parses its own libxml2 document.
+public struct XMLSigner: Sendable {
+    public let algorithm: XMLSignatureAlgorithm
+    public let certificate: Certificate
+    private let key: XMLSigningKey
+    /// KeyInfo values are fixed per certificate: compute them once, not per message.
+    private let issuerName: String
+    private let serialNumber: String
+    private let certificateBase64: String
+
+    /// The Id of the signed ds:KeyInfo, referenced as `#KeyInfo`.
+    public static let keyInfoID = "KeyInfo"
+
+    /// - Throws: `.keyMismatch` when the key cannot produce `algorithm` or is not the key of
+    ///   `certificate` (a mismatch would only be found by the bank, after sending).
+    public init(key: XMLSigningKey, algorithm: XMLSignatureAlgorithm, certificate: Certificate) throws {
+        guard key.fits(algorithm) else {
+            throw XMLSignatureError(.keyMismatch, "a \(key.kindName) key cannot sign with \(algorithm.uri)")
+        }
+        guard key.certificatePublicKey == certificate.publicKey else {
+            throw XMLSignatureError(.keyMismatch, "the private key is not the key of certificate \(certificate.subject)")
+        }
+        self.key = key
+        self.algorithm = algorithm
+        self.certificate = certificate
+        self.issuerName = certificate.issuer.description
+        self.serialNumber = XMLDSigEncoding.decimal(bigEndian: certificate.serialNumber.bytes)
+        var serializer = DER.Serializer()
+        try serializer.serialize(certificate)
+        self.certificateBase64 = XMLDSigEncoding.encodeBase64(serializer.serializedBytes)
+    }
+
+    /// The `xml-enveloped` layout: a ds:Signature appended as the root element's LAST child, with
+    /// Reference URI="" (transforms: enveloped-signature, exc-c14n) and Reference URI="#KeyInfo"
+    /// (exc-c14n) pointing at `<ds:KeyInfo Id="KeyInfo">`, which carries X509Data with
+    /// X509IssuerSerial (issuer DN as an RFC 4514 string, serial in decimal) and X509Certificate
+    /// (base64 DER). SignedInfo is canonicalised with exc-c14n; digests are SHA-256.
+    /// - Returns: UTF-8 bytes with an XML declaration. The content's whitespace is untouched.
+    public func signEnveloped(_ document: [UInt8]) throws -> [UInt8] {
+        let policy = XMLVerificationPolicy.strict
+        let parsed = try LibXML2Document(parsing: document, maxBytes: policy.maxDocumentBytes)
+        let inventory = try DocumentInventory(document: parsed, limits: policy, signatureChecks: true)
+        guard inventory.signatures.isEmpty else {
+            throw XMLSignatureError(.multipleSignatures, "the document is already signed")
+        }
+        guard inventory.elementsByID[Self.keyInfoID] == nil else {
+            throw XMLSignatureError(.duplicateID, "the document already uses the id '\(Self.keyInfoID)'")
+        }
+        let root = inventory.root
+        let sha256 = XMLDigestAlgorithm.sha256
+
+        // Digest of the content before the Signature exists equals URI="" minus the Signature.
+        let contentDigest = try parsed.withCanonicalBytes(
+            apex: nil, excluding: nil, mode: .exclusive, withComments: false, inclusivePrefixes: []
+        ) { sha256.digest($0) }
+
+        let builder = NodeBuilder(document: parsed.pointer)
+        let signature = builder.element("Signature", namespace: nil)
+        guard let ds = xmlNewNs(signature, XMLNamespaces.dsig, "ds") else {
+            throw XMLSignatureError(.internalFailure, "cannot declare the ds namespace")
+        }
+        xmlSetNs(signature, ds)
+        xmlAddChild(root, signature)
+
+        let keyInfo = builder.child(of: signature, "KeyInfo", ds)
+        xmlNewProp(keyInfo, "Id", Self.keyInfoID)
+        let x509Data = builder.child(of: keyInfo, "X509Data", ds)
+        let issuerSerial = builder.child(of: x509Data, "X509IssuerSerial", ds)
+        builder.child(of: issuerSerial, "X509IssuerName", ds, text: issuerName)
+        builder.child(of: issuerSerial, "X509SerialNumber", ds, text: serialNumber)
+        builder.child(of: x509Data, "X509Certificate", ds, text: certificateBase64)
+        let keyInfoDigest = try parsed.withCanonicalBytes(
+            apex: keyInfo, excluding: nil, mode: .exclusive, withComments: false, inclusivePrefixes: []
+        ) { sha256.digest($0) }
+
+        let signedInfo = builder.element("SignedInfo", namespace: ds)
+        xmlAddPrevSibling(keyInfo, signedInfo)
+        builder.child(of: signedInfo, "CanonicalizationMethod", ds, algorithm: XMLTransform.exclusiveC14N.uri)
+        builder.child(of: signedInfo, "SignatureMethod", ds, algorithm: algorithm.uri)
+        builder.reference(
+            in: signedInfo, ds, uri: "", transforms: [.envelopedSignature, .exclusiveC14N], digest: contentDigest)
+        builder.reference(
+            in: signedInfo, ds, uri: "#\(Self.keyInfoID)", transforms: [.exclusiveC14N], digest: keyInfoDigest)
+
+        let signatureValue = try parsed.withCanonicalBytes(
+            apex: signedInfo, excluding: nil, mode: .exclusive, withComments: false, inclusivePrefixes: []
+        ) { try key.sign($0, algorithm: algorithm) }
+        let valueElement = builder.element("SignatureValue", namespace: ds)
+        xmlAddPrevSibling(keyInfo, valueElement)
+        xmlNodeAddContent(valueElement, XMLDSigEncoding.encodeBase64(signatureValue))
+
+        return try parsed.serializedUTF8()
+    }
+}
+
+extension XMLSigningKey {
+    var kindName: String {
+        switch self {
+        case .rsa: "RSA"
+        case .p256: "P-256"
+        }
+    }
+}
+
+/// Creates the ds:* nodes of a Signature inside one document (no whitespace between them,
+/// so canonical and serialised forms agree without reformatting).
+private struct NodeBuilder {
+    let document: xmlDocPtr
+
+    func element(_ name: String, namespace: xmlNsPtr?) -> xmlNodePtr {
+        let node = xmlNewDocNode(document, namespace, name, nil)!
+        return node
+    }
+
+    @discardableResult
+    func child(of parent: xmlNodePtr, _ name: String, _ ns: xmlNsPtr, text: String? = nil, algorithm: String? = nil)
+        -> xmlNodePtr
+    {
+        let node = element(name, namespace: ns)
+        if let algorithm { xmlNewProp(node, "Algorithm", algorithm) }
+        // xmlNodeAddContent stores the text literally; serialisation escapes it.
+        if let text { xmlNodeAddContent(node, text) }
+        xmlAddChild(parent, node)
+        return node
+    }
+
+    func reference(in signedInfo: xmlNodePtr, _ ns: xmlNsPtr, uri: String, transforms: [XMLTransform], digest: [UInt8]) {
+        let reference = child(of: signedInfo, "Reference", ns)
+        xmlNewProp(reference, "URI", uri)
+        let transformsElement = child(of: reference, "Transforms", ns)
+        for transform in transforms {
+            child(of: transformsElement, "Transform", ns, algorithm: transform.uri)
+        }
+        child(of: reference, "DigestMethod", ns, algorithm: XMLDigestAlgorithm.sha256.uri)
+        child(of: reference, "DigestValue", ns, text: XMLDSigEncoding.encodeBase64(digest))
+    }
+}

@@ -1,0 +1,30 @@
+import ArgumentParser
+import Foundation
+import AyatServer
+import ServiceLifecycle
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the gateway: the case system's HTTP API and the dispatcher.",
+        discussion: "Reads STATE/gateway.yaml, STATE/banks/*.yaml and the keys they name; stores in STATE/ayat.sqlite. Stops gracefully on SIGINT or SIGTERM."
+    )
+
+    @OptionGroup var state: StateOption
+
+    @Option(help: ArgumentHelp("Port for the API (default: from gateway.yaml).", valueName: "PORT"))
+    var port: Int?
+
+    func run() async throws {
+        let logger = Console.logger("ayat.serve")
+        let gateway = try Gateway(state: state.directory, logger: logger)
+        let application = gateway.application(port: port, onRunning: { port in
+            print("ayat gateway listening on \(gateway.configuration.listenHost):\(port) with \(gateway.banks.codes.count) bank(s)")
+        })
+        let group = ServiceGroup(configuration: .init(
+            services: [application, gateway.dispatcher], gracefulShutdownSignals: [.sigint, .sigterm], logger: logger
+        ))
+        try await group.run()
+        await gateway.shutdown()
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import Testing
+@testable import AyatCore
+
+@Suite struct FreezeOrderRequestTests {
+    let now = Timestamp.parse("2026-11-29T07:00:00Z")!
+    let banks: Set<BankCode> = [BankCode("014")!]
+
+    func request(
+        bank: String? = "014", number: String? = "1402339876", holder: String? = "สมชาย ใจดี", amount: String? = "15000.00",
+        reportedAt: String? = "2026-11-29T06:50:00Z", deadline: String? = nil
+    ) -> FreezeOrderRequest {
+        FreezeOrderRequest(
+            caseId: "TH-CASE-1", bank: bank,
+            account: .init(number: number, holderName: holder),
+            amount: .init(value: amount, currency: "THB"),
+            reportedTransfer: .init(reference: "TRX1", time: "2026-11-29T06:40:00+07:00"),
+            legalBasis: "Decree s.6", requestedBy: "officer:1", reportedAt: reportedAt, deadline: deadline
+        )
+    }
+
+    func problems(_ request: FreezeOrderRequest) -> [String] {
+        do {
+            _ = try request.validated(id: .generate(), acceptedAt: now, knownBanks: banks)
+            return []
+        } catch {
+            return error.problems.map(\.field)
+        }
+    }
+
+    @Test func aCompleteRequestBecomesAnOrderDueOneHourAfterTheReport() throws {
+        let order = try request().validated(id: .generate(), acceptedAt: now, knownBanks: banks)
+        #expect(order.deadline == Timestamp.parse("2026-11-29T07:50:00Z"))
+        #expect(order.account.holderName.rawValue == "สมชาย ใจดี")
+        #expect(order.amount.minorUnits == 1_500_000)
+        #expect(order.reportedTransfer.time == Timestamp.parse("2026-11-28T23:40:00Z"))
+    }
+
+    @Test func withoutAReportTimeTheClockStartsAtAcceptance() throws {
+        let order = try request(reportedAt: nil).validated(id: .generate(), acceptedAt: now, knownBanks: banks)
+        #expect(order.deadline == now.addingTimeInterval(3600))
+    }
+
+    @Test func everyMissingFieldIsNamed() {
+        let empty = FreezeOrderRequest(caseId: nil, bank: nil, account: nil, amount: nil, reportedTransfer: nil, legalBasis: nil, requestedBy: nil)
+        #expect(Set(problems(empty)) == ["caseId", "bank", "account", "amount", "reportedTransfer", "legalBasis", "requestedBy"])
+    }
+
+    @Test func badValuesNameTheirField() {
+        #expect(problems(request(amount: "-5")) == ["amount.value"])
+        #expect(problems(request(amount: "0.00")) == ["amount.value"])
+        #expect(problems(request(number: "12ab")) == ["account.number"])
+        #expect(problems(request(bank: "999")) == ["bank"])
+        #expect(problems(request(bank: "14")) == ["bank"])
+        #expect(problems(request(holder: "")) == ["account.holderName"])
+        #expect(problems(request(deadline: "2026-11-29T06:00:00Z")) == ["deadline"])
+        #expect(problems(request(reportedAt: "2026-11-30T00:00:00Z")) == ["reportedAt"])
+    }
+}

@@ -1,0 +1,132 @@
+import Foundation
+import Testing
+import AyatCore
+@testable import AyatStore
+
+/// Each test gets its own SQLite file in a fresh temporary directory.
+struct StoreFixture {
+    let directory: URL
+    let store: SQLiteStore
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory.appending(path: "ayat-store-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        store = try SQLiteStore(path: directory.appending(path: "ayat.sqlite").path)
+    }
+
+    func submission(key: String? = nil, hash: String = "h1", acceptedAt: Date = Date()) -> OrderSubmission {
+        let order = Order(
+            id: .generate(), kind: .freeze, caseID: CaseID("CASE-1")!, bank: BankCode("014")!,
+            account: Account(number: AccountNumber("1402339876")!, holderName: HolderName("สมชาย ใจดี")!),
+            amount: Money(minorUnits: 1_500_000, currency: Currency("THB")!),
+            reportedTransfer: ReportedTransfer(reference: "TRX1", time: acceptedAt.addingTimeInterval(-600)),
+            legalBasis: "Decree s.6", requestedBy: "officer:1", reportedAt: acceptedAt,
+            deadline: acceptedAt.addingTimeInterval(3600), acceptedAt: acceptedAt
+        )
+        let message = StoredMessage(
+            messageID: .generate(), orderID: order.id, direction: .outbound, bank: order.bank, dialect: "xml-enveloped",
+            kind: "freeze-order", contentType: "application/xml", recordedAt: acceptedAt,
+            bytes: Array("<FreezeOrder>สมชาย ใจดี</FreezeOrder>".utf8)
+        )
+        return OrderSubmission(
+            order: order, outbound: message,
+            idempotency: key.map { IdempotencyRecord(key: $0, requestHash: hash, status: 202, body: Array("{\"id\":\"\(order.id)\"}".utf8)) }
+        )
+    }
+}
+
+@Suite struct SQLiteStoreTests {
+    @Test func acceptedOrdersSurviveReopeningTheFileByteForByte() async throws {
+        let fixture = try StoreFixture()
+        let submission = fixture.submission()
+        #expect(try await fixture.store.accept(submission) == .created)
+
+        let reopened = try SQLiteStore(path: fixture.directory.appending(path: "ayat.sqlite").path)
+        let record = try #require(try await reopened.order(submission.order.id))
+        #expect(record.order == submission.order)
+        #expect(record.state == .accepted)
+        let messages = try await reopened.messages(of: submission.order.id)
+        #expect(messages.map(\.bytes) == [submission.outbound.bytes])
+        #expect(try await reopened.timeline(of: submission.order.id).map(\.event) == ["accepted"])
+    }
+
+    @Test func theSameIdempotencyKeyReplaysAndADifferentBodyConflicts() async throws {
+        let fixture = try StoreFixture()
+        let first = fixture.submission(key: "k-1", hash: "aaa")
+        #expect(try await fixture.store.accept(first) == .created)
+
+        let repeat_ = fixture.submission(key: "k-1", hash: "aaa")
+        guard case .replayed(let record) = try await fixture.store.accept(repeat_) else {
+            Issue.record("expected a replay")
+            return
+        }
+        #expect(record.body == first.idempotency?.body)
+        #expect(try await fixture.store.order(repeat_.order.id) == nil, "a replay must not store a second order")
+
+        #expect(try await fixture.store.accept(fixture.submission(key: "k-1", hash: "bbb")) == .conflict)
+        #expect(try await fixture.store.orders(limit: 10).count == 1)
+    }
+
+    @Test func aClaimIsLeasedAndComesBackOnlyAfterTheLeaseExpires() async throws {
+        let fixture = try StoreFixture()
+        let now = Date()
+        let submission = fixture.submission(acceptedAt: now)
+        _ = try await fixture.store.accept(submission)
+
+        let first = try await fixture.store.claimDueDeliveries(now: now, limit: 10, leaseDuration: 30, owner: "a")
+        #expect(first.map(\.messageID) == [submission.outbound.messageID])
+        #expect(first.first?.attempt == 1)
+        #expect(first.first?.message.bytes == submission.outbound.bytes)
+
+        let whileLeased = try await fixture.store.claimDueDeliveries(now: now.addingTimeInterval(10), limit: 10, leaseDuration: 30, owner: "b")
+        #expect(whileLeased.isEmpty)
+
+        // Worker "a" crashed: after its lease, "b" gets the same bytes as attempt 2.
+        let afterExpiry = try await fixture.store.claimDueDeliveries(now: now.addingTimeInterval(31), limit: 10, leaseDuration: 30, owner: "b")
+        #expect(afterExpiry.map(\.messageID) == [submission.outbound.messageID])
+        #expect(afterExpiry.first?.attempt == 2)
+    }
+
+    @Test func recordingMovesStateForwardAndFinishesTheDelivery() async throws {
+        let fixture = try StoreFixture()
+        let now = Date()
+        let submission = fixture.submission(acceptedAt: now)
+        _ = try await fixture.store.accept(submission)
+        let claim = try #require(try await fixture.store.claimDueDeliveries(now: now, limit: 1, leaseDuration: 30, owner: "a").first)
+
+        let receipt = StoredMessage(
+            messageID: MessageID(rawValue: "B014RECEIPT"), orderID: claim.order.id, direction: .inbound, bank: claim.order.bank,
+            dialect: "xml-enveloped", kind: "receipt", contentType: "application/xml", recordedAt: now, bytes: [1, 2, 3]
+        )
+        let state = try await fixture.store.record(AttemptResult(
+            messageID: claim.messageID, orderID: claim.order.id, leaseOwner: "a", newState: .acknowledged,
+            timeline: [TimelineEntry(at: now, state: .acknowledged, event: "acknowledged")], inbound: [receipt], next: .done
+        ))
+        #expect(state == .acknowledged)
+        #expect(try await fixture.store.messages(of: claim.order.id).map(\.direction) == [.outbound, .inbound])
+        #expect(try await fixture.store.claimDueDeliveries(now: now.addingTimeInterval(3600), limit: 10, leaseDuration: 30, owner: "b").isEmpty)
+        #expect(try await fixture.store.nextDeliveryDue() == nil)
+
+        // Late news never moves an order backwards.
+        let after = try await fixture.store.record(AttemptResult(
+            messageID: claim.messageID, orderID: claim.order.id, leaseOwner: "a", newState: .sent,
+            timeline: [], inbound: [], next: .done
+        ))
+        #expect(after == .acknowledged)
+    }
+
+    @Test func aRetryIsDueAgainAtItsTime() async throws {
+        let fixture = try StoreFixture()
+        let now = Date()
+        _ = try await fixture.store.accept(fixture.submission(acceptedAt: now))
+        let claim = try #require(try await fixture.store.claimDueDeliveries(now: now, limit: 1, leaseDuration: 30, owner: "a").first)
+        try await fixture.store.record(AttemptResult(
+            messageID: claim.messageID, orderID: claim.order.id, leaseOwner: "a", newState: .sent,
+            timeline: [], inbound: [], next: .retry(at: now.addingTimeInterval(5))
+        ))
+        #expect(try await fixture.store.claimDueDeliveries(now: now.addingTimeInterval(4), limit: 1, leaseDuration: 30, owner: "a").isEmpty)
+        let retry = try await fixture.store.claimDueDeliveries(now: now.addingTimeInterval(5), limit: 1, leaseDuration: 30, owner: "a")
+        #expect(retry.first?.attempt == 2)
+        #expect(retry.first?.state == .sent)
+    }
+}
