@@ -45,13 +45,16 @@ public final class Dispatcher: Service, Sendable {
         Task { await wake.signal() }
     }
 
+    /// Runs until graceful shutdown; attempts in flight then finish and are recorded.
     public func run() async throws {
-        try await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                let handled = await self.dispatchDue()
-                if handled >= self.settings.batchSize { continue }
-                await self.wake.wait(timeout: await self.idleTime())
+        await withGracefulShutdownHandler {
+            while !Task.isCancelled, !(await wake.isStopped) {
+                let handled = await dispatchDue()
+                if handled >= settings.batchSize { continue }
+                await wake.wait(timeout: await idleTime())
             }
+        } onGracefulShutdown: {
+            Task { await self.wake.stop() }
         }
     }
 

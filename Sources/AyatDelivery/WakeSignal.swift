@@ -1,8 +1,15 @@
 /// Wakes a waiting loop early: a signal sent while nobody waits is kept for the next wait.
 actor WakeSignal {
+    /// Set once: the loop finishes what it holds and stops.
+    private(set) var isStopped = false
     private var pending = false
     private var waiter: CheckedContinuation<Void, Never>?
     private var generation = 0
+
+    func stop() {
+        isStopped = true
+        signal()
+    }
 
     func signal() {
         if let waiter {

@@ -99,7 +99,7 @@ public struct OrdersAPI: Sendable {
         let request: FreezeOrderRequest
         do {
             request = try JSONDecoder().decode(FreezeOrderRequest.self, from: Data(body))
-        } catch DecodingError.typeMismatch(let expected, let context) {
+        } catch DecodingError.typeMismatch(let expected, let context) where !context.codingPath.isEmpty {
             let field = context.codingPath.map(\.stringValue).joined(separator: ".")
             throw Problem(type: "invalid-order", title: "Order is invalid", status: 422,
                           detail: "\(field) must be \(Self.describe(expected))", field: field,

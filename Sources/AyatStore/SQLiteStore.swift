@@ -295,16 +295,17 @@ public struct StoreError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
+/// JSON for stored values; dates keep their full precision so a stored order reads back equal.
 enum Codecs {
     static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .millisecondsSince1970
+        encoder.dateEncodingStrategy = .deferredToDate
         encoder.outputFormatting = [.sortedKeys]
         return encoder
     }()
     static let decoder: JSONDecoder = {
         let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .millisecondsSince1970
+        decoder.dateDecodingStrategy = .deferredToDate
         return decoder
     }()
 }
