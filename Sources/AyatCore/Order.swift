@@ -1,30 +1,7 @@
 import Foundation
 
-/// What the case system asks a bank to do.
-public struct OrderKind: Hashable, Sendable, Codable, CustomStringConvertible {
-    public let rawValue: String
-    public init(rawValue: String) { self.rawValue = rawValue }
-    public static let freeze = OrderKind(rawValue: "freeze")
-    public var description: String { rawValue }
-
-    public init(from decoder: any Decoder) throws { rawValue = try decoder.singleValueContainer().decode(String.self) }
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
-}
-
-/// The account an order is about, at the target bank.
-public struct Account: Hashable, Sendable, Codable {
-    public var number: AccountNumber
-    public var holderName: HolderName
-    public init(number: AccountNumber, holderName: HolderName) {
-        self.number = number
-        self.holderName = holderName
-    }
-}
-
-/// The victim's transfer that brought the money to the account.
+/// The victim's transfer that brought the money to the account (for a
+/// refund: the original transfer being returned, pacs.004's `OrgnlTxRef`).
 public struct ReportedTransfer: Hashable, Sendable, Codable {
     public var reference: String
     public var time: Date
@@ -40,7 +17,9 @@ public struct Order: Hashable, Sendable, Codable {
     public var kind: OrderKind
     public var caseID: CaseID
     public var bank: BankCode
+    /// The account at `bank` the order acts on (the held account, for releases and refunds).
     public var account: Account
+    /// Freeze: the amount to hold. Release: the amount to release. Refund: the amount to return.
     public var amount: Money
     public var reportedTransfer: ReportedTransfer
     public var legalBasis: String
@@ -49,10 +28,17 @@ public struct Order: Hashable, Sendable, Codable {
     public var reportedAt: Date
     public var deadline: Date
     public var acceptedAt: Date
+    /// Refund: the victim's account the money goes back to.
+    public var beneficiary: BankAccount?
+    /// Release and refund: why (e.g. `legal-window-lapsed`, `court-order`; pacs.004 reason codes such as `FRAD`).
+    public var reason: String?
+    /// Release and refund: the freeze order whose hold they act on, when the case system names it.
+    public var relatedOrder: OrderID?
 
     public init(
         id: OrderID, kind: OrderKind, caseID: CaseID, bank: BankCode, account: Account, amount: Money,
-        reportedTransfer: ReportedTransfer, legalBasis: String, requestedBy: String, reportedAt: Date, deadline: Date, acceptedAt: Date
+        reportedTransfer: ReportedTransfer, legalBasis: String, requestedBy: String, reportedAt: Date, deadline: Date,
+        acceptedAt: Date, beneficiary: BankAccount? = nil, reason: String? = nil, relatedOrder: OrderID? = nil
     ) {
         self.id = id
         self.kind = kind
@@ -66,8 +52,13 @@ public struct Order: Hashable, Sendable, Codable {
         self.reportedAt = reportedAt
         self.deadline = deadline
         self.acceptedAt = acceptedAt
+        self.beneficiary = beneficiary
+        self.reason = reason
+        self.relatedOrder = relatedOrder
     }
 
     /// The freeze deadline when the case system gives none: one hour after the victim's report.
     public static let defaultFreezeWindow: TimeInterval = 3600
+    /// Releases and refunds are not a race against the scammer: a day, unless the case system says otherwise.
+    public static let defaultSettlementWindow: TimeInterval = 24 * 3600
 }

@@ -1,3 +1,4 @@
+import Foundation
 import AyatCore
 import AyatDialects
 import AyatTransport
@@ -12,6 +13,16 @@ public struct BankLink: Sendable {
         self.profile = profile
         self.codec = codec
         self.client = client
+    }
+
+    /// The request line orders travel with: POST to the profile's endpoint.
+    public var orderRequest: HTTPRequestLine {
+        HTTPRequestLine(method: "POST", path: URL(string: profile.endpoint)?.path ?? "/")
+    }
+
+    /// Where to ask for the result of `messageID` (poll banks).
+    public func statusURL(for messageID: MessageID) -> String? {
+        profile.ack.statusEndpoint?.replacingOccurrences(of: "{messageId}", with: messageID.rawValue)
     }
 }
 

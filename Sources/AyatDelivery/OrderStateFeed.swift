@@ -7,6 +7,10 @@ public actor OrderStateFeed {
     public struct Change: Sendable, Hashable {
         public let orderID: OrderID
         public let state: OrderState
+        public init(orderID: OrderID, state: OrderState) {
+            self.orderID = orderID
+            self.state = state
+        }
     }
 
     private var subscribers: [UUID: AsyncStream<Change>.Continuation] = [:]

@@ -24,6 +24,25 @@ public struct BankProfile: Sendable, Hashable, Codable {
             self.maxDelay = maxDelay
         }
     }
+    /// How the bank tells us it carried an order out.
+    public struct Acknowledgement: Sendable, Hashable, Codable {
+        /// `sync` (the reply carries the result), `callback` (a signed result is
+        /// POSTed to our inbound endpoint later) or `poll` (we ask `statusEndpoint`).
+        public var mode: String
+        /// Seconds between polls.
+        public var pollInterval: Double?
+        /// For `poll`: the result URL, `{messageId}` replaced by the order message's id.
+        public var statusEndpoint: String?
+
+        public init(mode: String = "sync", pollInterval: Double? = nil, statusEndpoint: String? = nil) {
+            self.mode = mode
+            self.pollInterval = pollInterval
+            self.statusEndpoint = statusEndpoint
+        }
+
+        public static let modes = ["sync", "callback", "poll"]
+    }
+
     public struct Timeouts: Sendable, Hashable, Codable {
         public var connect: Double
         public var request: Double
@@ -39,13 +58,13 @@ public struct BankProfile: Sendable, Hashable, Codable {
     public var dialect: DialectName
     public var signing: Signing
     public var tls: TLS
-    public var ack: String
+    public var ack: Acknowledgement
     public var retry: Retry
     public var timeouts: Timeouts
 
     public init(
         code: BankCode, name: String, endpoint: String, dialect: DialectName, signing: Signing, tls: TLS,
-        ack: String = "sync", retry: Retry = Retry(), timeouts: Timeouts = Timeouts()
+        ack: Acknowledgement = Acknowledgement(), retry: Retry = Retry(), timeouts: Timeouts = Timeouts()
     ) {
         self.code = code
         self.name = name
@@ -66,7 +85,13 @@ public struct BankProfile: Sendable, Hashable, Codable {
         dialect = try c.decode(DialectName.self, forKey: .dialect)
         signing = try c.decode(Signing.self, forKey: .signing)
         tls = try c.decode(TLS.self, forKey: .tls)
-        ack = try c.decodeIfPresent(String.self, forKey: .ack) ?? "sync"
+        ack = try c.decodeIfPresent(Acknowledgement.self, forKey: .ack) ?? Acknowledgement()
+        guard Acknowledgement.modes.contains(ack.mode) else {
+            throw DecodingError.dataCorruptedError(forKey: .ack, in: c, debugDescription: "ack.mode must be one of \(Acknowledgement.modes.joined(separator: ", "))")
+        }
+        if ack.mode == "poll", ack.statusEndpoint == nil {
+            throw DecodingError.dataCorruptedError(forKey: .ack, in: c, debugDescription: "ack.statusEndpoint is required when ack.mode is poll")
+        }
         retry = try c.decodeIfPresent(Retry.self, forKey: .retry) ?? Retry()
         timeouts = try c.decodeIfPresent(Timeouts.self, forKey: .timeouts) ?? Timeouts()
     }
@@ -88,14 +113,18 @@ public struct GatewayConfiguration: Sendable, Hashable, Codable {
     public var signing: KeyPair
     public var tls: KeyPair
     public var listenHost: String
+    /// The case system's API (plain HTTP on a trusted network or behind a TLS proxy).
     public var listenPort: Int
+    /// The banks' inbound endpoint for callbacks: mutual TLS, bank client certificates only.
+    public var inboundPort: Int
 
-    public init(centreID: String, signing: KeyPair, tls: KeyPair, listenHost: String = "127.0.0.1", listenPort: Int = 8080) {
+    public init(centreID: String, signing: KeyPair, tls: KeyPair, listenHost: String = "127.0.0.1", listenPort: Int = 8080, inboundPort: Int = 8443) {
         self.centreID = centreID
         self.signing = signing
         self.tls = tls
         self.listenHost = listenHost
         self.listenPort = listenPort
+        self.inboundPort = inboundPort
     }
 }
 

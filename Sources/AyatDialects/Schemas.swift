@@ -17,7 +17,13 @@ public enum Schemas {
         return [UInt8](data)
     }
 
-    private static let compiledXMLEnveloped = Result { try XMLSchema(xsd: xsd(named: "xml-enveloped.xsd")) }
+    private static let compiledSchemas: [String: Result<XMLSchema, any Error>] = Dictionary(
+        uniqueKeysWithValues: ["xml-enveloped.xsd"].map { name in (name, Result { try XMLSchema(xsd: xsd(named: name)) }) }
+    )
 
-    static func xmlEnveloped() throws -> XMLSchema { try compiledXMLEnveloped.get() }
+    /// A shipped XSD, compiled once per process.
+    static func compiled(_ name: String) throws -> XMLSchema {
+        guard let schema = compiledSchemas[name] else { throw DialectError(.malformed, "no schema \(name) is shipped") }
+        return try schema.get()
+    }
 }

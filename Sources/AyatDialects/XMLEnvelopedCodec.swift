@@ -4,9 +4,10 @@ import AyatPKI
 import AyatXML
 import X509
 
-/// The `xml-enveloped` dialect: one root element, enveloped XMLDSig as its last
-/// child (exclusive C14N, SHA-256, RSA-SHA256 or ECDSA-SHA256), validated
-/// against `schemas/xml-enveloped.xsd` before signing and after verifying.
+/// The `xml-enveloped` dialect (modelled on Pix DICT): one root element,
+/// enveloped XMLDSig as its last child (exclusive C14N, SHA-256, RSA-SHA256
+/// or ECDSA-SHA256, KeyInfo with X509IssuerSerial), validated against
+/// `schemas/xml-enveloped.xsd` before signing and after verifying.
 public struct XMLEnvelopedCodec: DialectCodec {
     public static let namespace = "urn:ayat:xml-enveloped:1"
     public static let contentType = "application/xml; charset=utf-8"
@@ -21,110 +22,48 @@ public struct XMLEnvelopedCodec: DialectCodec {
     ///   - identity: our own signing key and certificate.
     ///   - pinned: the peer's signing certificates; nothing else is ever trusted.
     public init(identity: SigningIdentity, pinned: [Certificate], policy: XMLVerificationPolicy = .strict) throws {
-        let (key, algorithm): (XMLSigningKey, XMLSignatureAlgorithm) = switch identity.key {
-        case .rsa(let rsa): (.rsa(rsa), .rsaSHA256)
-        case .p256(let ec): (.p256(ec), .ecdsaP256SHA256)
-        }
-        signer = try XMLSigner(key: key, algorithm: algorithm, certificate: identity.certificate)
+        signer = try XMLSigner(identity: identity)
         verifier = XMLSignatureVerifier(pinned: pinned, policy: policy)
-        schema = try Schemas.xmlEnveloped()
+        schema = try Schemas.compiled("xml-enveloped.xsd")
     }
 
-    // MARK: Freeze orders
-
-    public func renderFreeze(_ instruction: FreezeInstruction) throws -> RenderedMessage {
-        let e = XMLText.element
-        let document = """
-            <?xml version="1.0" encoding="UTF-8"?>
-            <FreezeOrder xmlns="\(Self.namespace)">\
-            <Header>\(e("MsgId", instruction.messageID.rawValue))\(e("CreDtTm", Timestamp.formatSeconds(instruction.createdAt)))\
-            \(e("From", instruction.sender))\(e("To", instruction.bank.rawValue))</Header>\
-            <Order>\(e("OrderId", instruction.orderID.rawValue))\(e("CaseId", instruction.caseID.rawValue))\
-            <Account>\(e("Number", instruction.account.number.rawValue))\(e("HolderName", instruction.account.holderName.rawValue))</Account>\
-            <Amount Ccy="\(instruction.amount.currency.code)">\(instruction.amount.decimalString)</Amount>\
-            <ReportedTransfer>\(e("Reference", instruction.reportedTransfer.reference))\
-            \(e("DateTime", Timestamp.formatSeconds(instruction.reportedTransfer.time)))</ReportedTransfer>\
-            \(e("LegalBasis", instruction.legalBasis))\(e("RequestedBy", instruction.requestedBy))\
-            \(e("ReportedAt", Timestamp.formatSeconds(instruction.reportedAt)))\(e("Deadline", Timestamp.formatSeconds(instruction.deadline)))\
-            </Order></FreezeOrder>
-            """
-        return try sign(document)
-    }
-
-    public func readFreeze(_ bytes: [UInt8], headers: [String: String], at time: Date) throws -> FreezeInstruction {
-        let root = try verify(bytes, at: time, expecting: "FreezeOrder")
-        func required<T>(_ path: String, _ parse: (String) -> T?) throws -> T {
-            let text = try root.requiredText(path)
-            guard let value = parse(text) else { throw DialectError(.malformed, "\(path) has an invalid value") }
-            return value
-        }
-        let currency = try required("Order/Amount", { _ in root.child("Order")?.child("Amount")?.attribute("Ccy").flatMap(Currency.init) })
-        return FreezeInstruction(
-            messageID: MessageID(rawValue: try root.requiredText("Header/MsgId")),
-            createdAt: try required("Header/CreDtTm", Timestamp.parse),
-            sender: try root.requiredText("Header/From"),
-            bank: try required("Header/To", BankCode.init),
-            orderID: OrderID(rawValue: try root.requiredText("Order/OrderId")),
-            caseID: try required("Order/CaseId", CaseID.init),
-            account: Account(
-                number: try required("Order/Account/Number", AccountNumber.init),
-                holderName: try required("Order/Account/HolderName", HolderName.init)
-            ),
-            amount: try required("Order/Amount", { Money(decimal: $0, currency: currency) }),
-            reportedTransfer: ReportedTransfer(
-                reference: try root.requiredText("Order/ReportedTransfer/Reference"),
-                time: try required("Order/ReportedTransfer/DateTime", Timestamp.parse)
-            ),
-            legalBasis: try root.requiredText("Order/LegalBasis"),
-            requestedBy: try root.requiredText("Order/RequestedBy"),
-            reportedAt: try required("Order/ReportedAt", Timestamp.parse),
-            deadline: try required("Order/Deadline", Timestamp.parse)
+    public func renderOrder(_ instruction: OrderInstruction, request: HTTPRequestLine) throws -> RenderedMessage {
+        let root = XMLMessageBody.rootName(for: instruction.kind)
+        let header = XMLMessageBody.header(
+            messageID: instruction.messageID, createdAt: instruction.createdAt, from: instruction.sender, to: instruction.bank.rawValue
         )
+        return try sign("<\(root) xmlns=\"\(Self.namespace)\">\(header)\(XMLMessageBody.order(instruction))</\(root)>")
     }
 
-    // MARK: Receipts
-
-    public func renderReceipt(_ receipt: Receipt) throws -> RenderedMessage {
-        let e = XMLText.element
-        var reason = ""
-        if let code = receipt.reasonCode {
-            reason = "<Reason>\(e("Code", code))\(receipt.reasonText.map { e("Text", $0) } ?? "")</Reason>"
+    public func readOrder(_ bytes: [UInt8], headers: [String: String], request: HTTPRequestLine, at time: Date) throws -> OrderInstruction {
+        let root = try verify(bytes, at: time)
+        guard let kind = XMLMessageBody.kind(ofRoot: root.name) else {
+            throw DialectError(.malformed, "\(root.name) is not an order")
         }
-        let document = """
-            <?xml version="1.0" encoding="UTF-8"?>
-            <FreezeReceipt xmlns="\(Self.namespace)">\
-            <Header>\(e("MsgId", receipt.messageID.rawValue))\(e("CreDtTm", Timestamp.formatSeconds(receipt.createdAt)))\
-            \(e("From", receipt.bank.rawValue))\(e("To", receipt.recipient))</Header>\
-            <Receipt>\(e("OriginalMsgId", receipt.originalMessageID.rawValue))\(e("Status", receipt.status.code))\(reason)</Receipt>\
-            </FreezeReceipt>
-            """
-        return try sign(document)
+        return try XMLMessageBody.readOrder(root, kind: kind)
     }
 
-    public func readReceipt(_ bytes: [UInt8], headers: [String: String], at time: Date) throws -> Receipt {
-        let root = try verify(bytes, at: time, expecting: "FreezeReceipt")
-        guard let bank = BankCode(try root.requiredText("Header/From")) else {
-            throw DialectError(.malformed, "Header/From is not a bank code")
+    public func renderReply(_ reply: BankReply, request: HTTPRequestLine) throws -> RenderedMessage {
+        switch reply {
+        case .receipt(let receipt):
+            let header = XMLMessageBody.header(messageID: receipt.messageID, createdAt: receipt.createdAt, from: receipt.bank.rawValue, to: receipt.recipient)
+            let root = XMLMessageBody.receiptRoot
+            return try sign("<\(root) xmlns=\"\(Self.namespace)\">\(header)\(XMLMessageBody.receipt(receipt))</\(root)>")
+        case .result(let result):
+            let header = XMLMessageBody.header(messageID: result.messageID, createdAt: result.createdAt, from: result.bank.rawValue, to: result.recipient)
+            let root = XMLMessageBody.resultRoot
+            return try sign("<\(root) xmlns=\"\(Self.namespace)\">\(header)\(XMLMessageBody.result(result))</\(root)>")
         }
-        guard let created = Timestamp.parse(try root.requiredText("Header/CreDtTm")) else {
-            throw DialectError(.malformed, "Header/CreDtTm is not a timestamp")
-        }
-        return Receipt(
-            messageID: MessageID(rawValue: try root.requiredText("Header/MsgId")),
-            originalMessageID: MessageID(rawValue: try root.requiredText("Receipt/OriginalMsgId")),
-            bank: bank,
-            recipient: try root.requiredText("Header/To"),
-            createdAt: created,
-            status: Receipt.Status(code: try root.requiredText("Receipt/Status")),
-            reasonCode: root.optionalText("Receipt/Reason/Code"),
-            reasonText: root.optionalText("Receipt/Reason/Text")
-        )
+    }
+
+    public func readReply(_ bytes: [UInt8], headers: [String: String], request: HTTPRequestLine, at time: Date) throws -> BankReply {
+        try XMLMessageBody.readReply(try verify(bytes, at: time))
     }
 
     // MARK: Signing and verifying
 
-    private func sign(_ document: String) throws -> RenderedMessage {
-        let unsigned = Array(document.utf8)
+    private func sign(_ body: String) throws -> RenderedMessage {
+        let unsigned = Array("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\(body)".utf8)
         do {
             try schema.validate(unsigned)
         } catch {
@@ -133,8 +72,8 @@ public struct XMLEnvelopedCodec: DialectCodec {
         return RenderedMessage(bytes: try signer.signEnveloped(unsigned), contentType: Self.contentType)
     }
 
-    /// Signature first (against pinned certificates only), then the schema, then the root's name.
-    private func verify(_ bytes: [UInt8], at time: Date, expecting rootName: String) throws -> AyatXML.XMLElement {
+    /// Signature first (against pinned certificates only), then the schema, then the namespace.
+    private func verify(_ bytes: [UInt8], at time: Date) throws -> AyatXML.XMLElement {
         let verified: VerifiedXMLDocument
         do {
             verified = try verifier.verify(bytes, at: time)
@@ -146,9 +85,19 @@ public struct XMLEnvelopedCodec: DialectCodec {
         } catch {
             throw DialectError(.schemaViolation, "inbound message does not match xml-enveloped.xsd: \(error)")
         }
-        guard verified.root.name == rootName, verified.root.namespace == Self.namespace else {
-            throw DialectError(.malformed, "expected \(rootName) in \(Self.namespace), got \(verified.root.name)")
+        guard verified.root.namespace == Self.namespace else {
+            throw DialectError(.malformed, "expected namespace \(Self.namespace), got \(verified.root.namespace ?? "none")")
         }
         return verified.root
+    }
+}
+
+extension XMLSigner {
+    /// The signer for a signing identity, with the algorithm its key implies.
+    init(identity: SigningIdentity) throws {
+        switch identity.key {
+        case .rsa(let rsa): try self.init(key: .rsa(rsa), algorithm: .rsaSHA256, certificate: identity.certificate)
+        case .p256(let ec): try self.init(key: .p256(ec), algorithm: .ecdsaP256SHA256, certificate: identity.certificate)
+        }
     }
 }

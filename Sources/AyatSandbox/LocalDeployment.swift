@@ -41,12 +41,12 @@ public struct LocalDeployment: Sendable {
         if missing {
             try DevPKI.generate(in: pki.directory, banks: codes)
         }
-        let simulators = try banks.map { try SimulatedBank(configuration: $0, pki: pki, centreID: centreID, logger: logger) }
+        let simulators = try banks.map { try SimulatedBank(configuration: $0, pki: pki, logger: logger) }
 
         let simulatorPorts = simulators.map { _ in PortPromise() }
         var simulatorServices = [any Service]()
         for (simulator, promise) in zip(simulators, simulatorPorts) {
-            simulatorServices.append(try simulator.application(onRunning: { await promise.fulfil($0) }))
+            simulatorServices += try simulator.services(onRunning: { await promise.fulfil($0) })
         }
         let simulatorGroup = ServiceGroup(configuration: .init(services: simulatorServices, gracefulShutdownSignals: [], logger: logger))
 
@@ -64,9 +64,14 @@ public struct LocalDeployment: Sendable {
                 for (simulator, promise) in zip(simulators, simulatorPorts) {
                     let port = try await promise.value
                     let configuration = simulator.configuration
-                    let profile = state.devBankProfile(
+                    var profile = state.devBankProfile(
                         code: configuration.code, name: configuration.name, dialect: configuration.dialect,
                         endpoint: "https://127.0.0.1:\(port)\(SimulatedBank.messagesPath)"
+                    )
+                    let mode = configuration.acknowledgement.mode
+                    profile.ack = BankProfile.Acknowledgement(
+                        mode: mode, pollInterval: mode == "poll" ? 0.2 : nil,
+                        statusEndpoint: mode == "poll" ? "https://127.0.0.1:\(port)\(SimulatedBank.messagesPath)/{messageId}/result" : nil
                     )
                     try YAMLFile.write(profile, to: state.banksDirectory.appending(path: "\(configuration.code).yaml"))
                 }
@@ -83,16 +88,29 @@ public struct LocalDeployment: Sendable {
                 throw error
             }
             let apiPort = PortPromise()
-            let gatewayGroup = ServiceGroup(configuration: .init(
-                services: [gateway.application(host: "127.0.0.1", port: 0, onRunning: { await apiPort.fulfil($0) }), gateway.dispatcher],
-                gracefulShutdownSignals: [], logger: logger
-            ))
+            let inboundPort = PortPromise()
+            let gatewayGroup: ServiceGroup
+            do {
+                gatewayGroup = ServiceGroup(configuration: .init(
+                    services: [
+                        gateway.application(host: "127.0.0.1", port: 0, onRunning: { await apiPort.fulfil($0) }),
+                        try gateway.inboundApplication(host: "127.0.0.1", port: 0, onRunning: { await inboundPort.fulfil($0) }),
+                        gateway.dispatcher,
+                    ],
+                    gracefulShutdownSignals: [], logger: logger
+                ))
+            } catch {
+                await simulatorGroup.triggerGracefulShutdown()
+                throw error
+            }
             group.addTask {
                 do { try await gatewayGroup.run() } catch {
                     await apiPort.fail(error)
+                    await inboundPort.fail(error)
                     throw error
                 }
                 await apiPort.fail(ServerStoppedBeforeListening())
+                await inboundPort.fail(ServerStoppedBeforeListening())
             }
 
             func stop() async {
@@ -101,6 +119,10 @@ public struct LocalDeployment: Sendable {
             }
             let result: T
             do {
+                let inbound = try await inboundPort.value
+                for simulator in simulators {
+                    await simulator.setCallbackURL("https://127.0.0.1:\(inbound)\(InboundAPI.resultsPath(for: simulator.configuration.code))")
+                }
                 let deployment = LocalDeployment(
                     state: state, gateway: gateway, apiPort: try await apiPort.value,
                     simulators: Dictionary(simulators.map { ($0.configuration.code, $0) }, uniquingKeysWith: { first, _ in first })

@@ -7,6 +7,7 @@ import AyatStore
 import AyatTransport
 import Hummingbird
 import Logging
+import NIOSSL
 
 /// A gateway assembled from a state directory: store, bank links, dispatcher and API.
 public final class Gateway: Sendable {
@@ -16,6 +17,8 @@ public final class Gateway: Sendable {
     public let feed: OrderStateFeed
     public let dispatcher: Dispatcher
     public let orders: OrdersAPI
+    public let inbound: InboundAPI
+    private let inboundTLS: TLSConfiguration
     private let logger: Logger
 
     public init(state: StateDirectory, logger: Logger, dispatcherSettings: Dispatcher.Settings = .init()) throws {
@@ -29,6 +32,7 @@ public final class Gateway: Sendable {
             privateKey: state.resolve(configuration.tls.privateKey)
         )
         var links = [BankLink]()
+        var bankRoots = [URL]()
         for (file, profile) in try state.loadBankProfiles() {
             do {
                 let pinned = try profile.signing.certificates.flatMap { try PEMFile.readCertificates(state.resolve($0)) }
@@ -36,6 +40,7 @@ public final class Gateway: Sendable {
                 let tls = try MutualTLS.clientConfiguration(identity: tlsIdentity, trustRoots: state.resolve(profile.tls.trustRoots))
                 let client = BankClient(tls: tls, connectTimeout: profile.timeouts.connect, requestTimeout: profile.timeouts.request)
                 links.append(BankLink(profile: profile, codec: codec, client: client))
+                bankRoots.append(state.resolve(profile.tls.trustRoots))
             } catch let error as ConfigurationError {
                 throw error
             } catch {
@@ -52,6 +57,8 @@ public final class Gateway: Sendable {
         self.feed = feed
         self.dispatcher = dispatcher
         self.orders = OrdersAPI(store: store, banks: banks, centreID: configuration.centreID, onAccepted: { dispatcher.nudge() })
+        self.inbound = InboundAPI(store: store, banks: banks, feed: feed)
+        self.inboundTLS = try MutualTLS.serverConfiguration(identity: tlsIdentity, clientTrustRoots: bankRoots)
         self.logger = logger
     }
 
@@ -59,6 +66,14 @@ public final class Gateway: Sendable {
     public func application(host: String? = nil, port: Int? = nil, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         GatewayApplication.build(
             orders: orders, host: host ?? configuration.listenHost, port: port ?? configuration.listenPort,
+            logger: logger, onServerRunning: onRunning
+        )
+    }
+
+    /// The banks' inbound endpoint (callbacks), over mutual TLS. `onRunning` receives the bound port.
+    public func inboundApplication(host: String? = nil, port: Int? = nil, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> some ApplicationProtocol {
+        try GatewayApplication.buildInbound(
+            inbound: inbound, tls: inboundTLS, host: host ?? configuration.listenHost, port: port ?? configuration.inboundPort,
             logger: logger, onServerRunning: onRunning
         )
     }

@@ -22,6 +22,20 @@ struct OrderView: Encodable {
         var messageIds: [String]
         var detail: String?
     }
+    struct ExecutionView: Encodable {
+        struct TransferView: Encodable {
+            var toBank: String
+            var account: String
+            var holderName: String?
+            var amount: AmountView
+            var reference: String
+            var time: String
+        }
+        var executedAt: String
+        var amount: AmountView?
+        var returnReference: String?
+        var onwardTransfers: [TransferView]
+    }
     struct MessageView: Encodable {
         var id: String?
         var direction: String
@@ -39,12 +53,23 @@ struct OrderView: Encodable {
     var amount: AmountView
     var status: String
     var deadline: String
-    /// `on-time`, `at-risk` (inside the last quarter hour) or `breached`.
+    /// `on-time`, `at-risk` (inside the last quarter hour), `breached`, or `met` once the bank has the order.
     var deadlineState: String
     var acceptedAt: String
     var updatedAt: String
+    /// What the bank reported carrying out (amount held, onward transfers, return reference).
+    var execution: ExecutionView?
+    var beneficiary: BeneficiaryView?
+    var reason: String?
+    var relatedOrderId: String?
     var timeline: [TimelineView]
     var messages: [MessageView]
+
+    struct BeneficiaryView: Encodable {
+        var bank: String
+        var number: String
+        var holderName: String
+    }
 
     init(record: OrderRecord, timeline: [TimelineEntry], messages: [StoredMessage], now: Date = Date()) {
         let order = record.order
@@ -59,6 +84,23 @@ struct OrderView: Encodable {
         deadlineState = DeadlineState(deadline: order.deadline, state: record.state, now: now).rawValue
         acceptedAt = Timestamp.format(order.acceptedAt)
         updatedAt = Timestamp.format(record.updatedAt)
+        execution = record.execution.map { outcome in
+            ExecutionView(
+                executedAt: Timestamp.format(outcome.executedAt),
+                amount: outcome.amount.map { AmountView(value: $0.decimalString, currency: $0.currency.code) },
+                returnReference: outcome.returnReference,
+                onwardTransfers: outcome.onwardTransfers.map {
+                    .init(toBank: $0.to.rawValue, account: $0.account.rawValue, holderName: $0.holderName?.rawValue,
+                          amount: AmountView(value: $0.amount.decimalString, currency: $0.amount.currency.code),
+                          reference: $0.reference, time: Timestamp.format($0.time))
+                }
+            )
+        }
+        beneficiary = order.beneficiary.map {
+            BeneficiaryView(bank: $0.bank.rawValue, number: $0.account.number.rawValue, holderName: $0.account.holderName.rawValue)
+        }
+        reason = order.reason
+        relatedOrderId = order.relatedOrder?.rawValue
         self.timeline = timeline.map {
             TimelineView(at: Timestamp.format($0.at), state: $0.state.rawValue, event: $0.event, attempt: $0.attempt,
                          outcome: $0.outcome, httpStatus: $0.httpStatus, messageIds: $0.messageIDs.map(\.rawValue), detail: $0.detail)
@@ -81,7 +123,7 @@ public enum DeadlineState: String, Sendable {
     public static let atRiskMargin: TimeInterval = 15 * 60
 
     public init(deadline: Date, state: OrderState, now: Date) {
-        if state == .acknowledged || state == .executed {
+        if state == .acknowledged || state == .executed || state == .rejected || state == .cancelled {
             self = .met
         } else if now >= deadline {
             self = .breached

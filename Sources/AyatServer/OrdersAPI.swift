@@ -62,7 +62,9 @@ public struct OrdersAPI: Sendable {
         let messageID = MessageID.generate()
         let rendered: RenderedMessage
         do {
-            rendered = try link.codec.renderFreeze(FreezeInstruction(order: order, messageID: messageID, createdAt: now, sender: centreID))
+            rendered = try link.codec.renderOrder(
+                OrderInstruction(order: order, messageID: messageID, createdAt: now, sender: centreID), request: link.orderRequest
+            )
         } catch {
             context.logger.error("rendering an order failed", metadata: ["order": "\(order.id)", "error": "\(error)"])
             throw Problem(type: "render-failed", title: "Order cannot be rendered for this bank", status: 422,
@@ -75,7 +77,7 @@ public struct OrdersAPI: Sendable {
         let responseBody = Array(try JSONEncoder.api.encode(accepted))
         let outbound = StoredMessage(
             messageID: messageID, orderID: order.id, direction: .outbound, bank: order.bank,
-            dialect: link.codec.dialect.rawValue, kind: "freeze-order", contentType: rendered.contentType,
+            dialect: link.codec.dialect.rawValue, kind: "\(order.kind)-order", contentType: rendered.contentType,
             recordedAt: now, bytes: rendered.bytes, headers: rendered.headers
         )
         let submission = OrderSubmission(
@@ -96,9 +98,9 @@ public struct OrdersAPI: Sendable {
 
     private func decodeAndValidate(_ body: [UInt8], now: Date) throws -> Order {
         guard !body.isEmpty else { throw Problem.malformedJSON("the request body is empty; send the order as JSON") }
-        let request: FreezeOrderRequest
+        let request: OrderRequest
         do {
-            request = try JSONDecoder().decode(FreezeOrderRequest.self, from: Data(body))
+            request = try JSONDecoder().decode(OrderRequest.self, from: Data(body))
         } catch DecodingError.typeMismatch(let expected, let context) where !context.codingPath.isEmpty {
             let field = context.codingPath.map(\.stringValue).joined(separator: ".")
             throw Problem(type: "invalid-order", title: "Order is invalid", status: 422,

@@ -1,8 +1,15 @@
 import Foundation
 import AyatCore
 
+/// Why a delivery exists: to send the order, or to ask the bank for its result.
+public enum DeliveryPurpose: String, Sendable, Hashable {
+    case send
+    case poll
+}
+
 /// One outbound message claimed by one dispatcher for one attempt, under a lease.
 public struct ClaimedDelivery: Sendable {
+    public var purpose: DeliveryPurpose
     public var message: StoredMessage
     public var messageID: MessageID
     public var order: Order
@@ -18,8 +25,12 @@ public struct AttemptResult: Sendable {
     public enum Next: Sendable, Hashable {
         /// Nothing more to send for this message.
         case done
-        /// Send the same bytes again at this time.
+        /// Send the same bytes again at this time (or poll again, for a poll).
         case retry(at: Date)
+        /// The bank has the order: ask for its result at this time.
+        case poll(at: Date)
+        /// Leave the delivery as it is (news that came by another way, such as a callback).
+        case unchanged
     }
 
     public var messageID: MessageID
@@ -30,10 +41,12 @@ public struct AttemptResult: Sendable {
     public var timeline: [TimelineEntry]
     public var inbound: [StoredMessage]
     public var next: Next
+    /// What the bank reported carrying out, when it did.
+    public var execution: ExecutionOutcome?
 
     public init(
         messageID: MessageID, orderID: OrderID, leaseOwner: String, newState: OrderState?,
-        timeline: [TimelineEntry], inbound: [StoredMessage], next: Next
+        timeline: [TimelineEntry], inbound: [StoredMessage], next: Next, execution: ExecutionOutcome? = nil
     ) {
         self.messageID = messageID
         self.orderID = orderID
@@ -42,5 +55,6 @@ public struct AttemptResult: Sendable {
         self.timeline = timeline
         self.inbound = inbound
         self.next = next
+        self.execution = execution
     }
 }

@@ -21,6 +21,9 @@ public protocol GatewayStore: Sendable {
     /// An expired lease (a crashed worker's) makes its delivery claimable again.
     func claimDueDeliveries(now: Date, limit: Int, leaseDuration: TimeInterval, owner: String) async throws -> [ClaimedDelivery]
 
+    /// The order an outbound message belongs to.
+    func orderID(forMessage id: MessageID) async throws -> OrderID?
+
     /// When the earliest pending delivery becomes due (or its lease expires).
     func nextDeliveryDue() async throws -> Date?
 

@@ -43,9 +43,12 @@ public struct OrderRecord: Sendable, Hashable {
     public var order: Order
     public var state: OrderState
     public var updatedAt: Date
-    public init(order: Order, state: OrderState, updatedAt: Date) {
+    /// What the bank reported carrying out, once it has.
+    public var execution: ExecutionOutcome?
+    public init(order: Order, state: OrderState, updatedAt: Date, execution: ExecutionOutcome? = nil) {
         self.order = order
         self.state = state
         self.updatedAt = updatedAt
+        self.execution = execution
     }
 }

@@ -82,6 +82,12 @@ public final class SQLiteStore: GatewayStore {
                 );
                 """)
         }
+        migrator.registerMigration("v2-execution-and-polls") { db in
+            try db.execute(sql: """
+                ALTER TABLE orders ADD COLUMN execution BLOB;
+                ALTER TABLE deliveries ADD COLUMN purpose TEXT NOT NULL DEFAULT 'send';
+                """)
+        }
         return migrator
     }
 
@@ -159,14 +165,14 @@ public final class SQLiteStore: GatewayStore {
 
     public func order(_ id: OrderID) async throws -> OrderRecord? {
         try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT body, state, updated_ms FROM orders WHERE id = ?", arguments: [id.rawValue])
+            try Row.fetchOne(db, sql: "SELECT body, state, updated_ms, execution FROM orders WHERE id = ?", arguments: [id.rawValue])
                 .map(Self.orderRecord)
         }
     }
 
     public func orders(limit: Int) async throws -> [OrderRecord] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT body, state, updated_ms FROM orders ORDER BY accepted_ms DESC, id LIMIT ?", arguments: [limit])
+            try Row.fetchAll(db, sql: "SELECT body, state, updated_ms, execution FROM orders ORDER BY accepted_ms DESC, id LIMIT ?", arguments: [limit])
                 .map(Self.orderRecord)
         }
     }
@@ -175,7 +181,8 @@ public final class SQLiteStore: GatewayStore {
         OrderRecord(
             order: try Codecs.decoder.decode(Order.self, from: row["body"] as Data),
             state: OrderState(rawValue: row["state"]),
-            updatedAt: Date(milliseconds: row["updated_ms"])
+            updatedAt: Date(milliseconds: row["updated_ms"]),
+            execution: try (row["execution"] as Data?).map { try Codecs.decoder.decode(ExecutionOutcome.self, from: $0) }
         )
     }
 
@@ -223,17 +230,18 @@ public final class SQLiteStore: GatewayStore {
                         SELECT message_id FROM deliveries
                         WHERE state = 'pending' AND due_ms <= ? AND (lease_until_ms IS NULL OR lease_until_ms <= ?)
                         ORDER BY due_ms LIMIT ?)
-                    RETURNING message_id, message_seq, order_id, attempts
+                    RETURNING message_id, message_seq, order_id, attempts, purpose
                     """,
                 arguments: [owner, leaseUntil.milliseconds, nowMS, nowMS, limit]
             )
             return try claimed.map { row in
                 let seq: Int64 = row["message_seq"]
                 guard let messageRow = try Row.fetchOne(db, sql: "SELECT * FROM messages WHERE seq = ?", arguments: [seq]),
-                      let orderRow = try Row.fetchOne(db, sql: "SELECT body, state, updated_ms FROM orders WHERE id = ?", arguments: [row["order_id"] as String])
+                      let orderRow = try Row.fetchOne(db, sql: "SELECT body, state, updated_ms, execution FROM orders WHERE id = ?", arguments: [row["order_id"] as String])
                 else { throw StoreError("delivery \(row["message_id"] as String) lost its message or order") }
                 let record = try Self.orderRecord(orderRow)
                 return ClaimedDelivery(
+                    purpose: DeliveryPurpose(rawValue: row["purpose"]) ?? .send,
                     message: try Self.message(messageRow), messageID: MessageID(rawValue: row["message_id"]),
                     order: record.order, state: record.state, attempt: row["attempts"],
                     leaseOwner: owner, leaseUntil: leaseUntil
@@ -251,8 +259,16 @@ public final class SQLiteStore: GatewayStore {
         }
     }
 
+    public func orderID(forMessage id: MessageID) async throws -> OrderID? {
+        try await pool.read { db in
+            try String.fetchOne(db, sql: "SELECT order_id FROM deliveries WHERE message_id = ?", arguments: [id.rawValue])
+                .map(OrderID.init(rawValue:))
+        }
+    }
+
     public func record(_ result: AttemptResult) async throws -> OrderState {
         let entries = try result.timeline.map { ($0.at.milliseconds, try Codecs.encoder.encode($0)) }
+        let execution = try result.execution.map { try Codecs.encoder.encode($0) }
         return try await pool.write { db in
             for message in result.inbound { _ = try Self.insert(message, db) }
             guard let current = try String.fetchOne(db, sql: "SELECT state FROM orders WHERE id = ?", arguments: [result.orderID.rawValue])
@@ -263,8 +279,8 @@ public final class SQLiteStore: GatewayStore {
             if let next = result.newState, current.canMove(to: next) {
                 state = next
                 try db.execute(
-                    sql: "UPDATE orders SET state = ?, updated_ms = ? WHERE id = ?",
-                    arguments: [next.rawValue, Date().milliseconds, result.orderID.rawValue]
+                    sql: "UPDATE orders SET state = ?, updated_ms = ?, execution = COALESCE(?, execution) WHERE id = ?",
+                    arguments: [next.rawValue, Date().milliseconds, execution, result.orderID.rawValue]
                 )
             }
             for (at, entry) in entries {
@@ -282,6 +298,23 @@ public final class SQLiteStore: GatewayStore {
                 try db.execute(
                     sql: "UPDATE deliveries SET due_ms = ?, lease_owner = NULL, lease_until_ms = NULL WHERE message_id = ? AND lease_owner = ?",
                     arguments: [at.milliseconds, result.messageID.rawValue, result.leaseOwner]
+                )
+            case .poll(let at):
+                try db.execute(
+                    sql: """
+                        UPDATE deliveries SET purpose = 'poll', attempts = 0, due_ms = ?, lease_owner = NULL, lease_until_ms = NULL
+                        WHERE message_id = ? AND lease_owner = ?
+                        """,
+                    arguments: [at.milliseconds, result.messageID.rawValue, result.leaseOwner]
+                )
+            case .unchanged:
+                break
+            }
+            // Once executed (or refused for good), nothing more is sent or polled for this order.
+            if state.isTerminal {
+                try db.execute(
+                    sql: "UPDATE deliveries SET state = 'done' WHERE order_id = ? AND (lease_owner IS NULL OR lease_owner = ?)",
+                    arguments: [result.orderID.rawValue, result.leaseOwner]
                 )
             }
             return state

@@ -13,6 +13,16 @@ public struct BankResponse: Sendable {
     public func header(_ name: String) -> String? {
         headers.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
     }
+
+    /// Headers by lower-cased name (first value wins).
+    public var headerDictionary: [String: String] {
+        Dictionary(headers.map { ($0.name.lowercased(), $0.value) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// The headers that carry signatures in JSON dialects, kept with the stored reply.
+    public var signatureHeaders: [String: String] {
+        headerDictionary.filter { $0.key.contains("signature") || $0.key.hasPrefix("fspiop-") }
+    }
 }
 
 /// An mTLS HTTP client for one bank: its own connection pool, our client
@@ -39,6 +49,20 @@ public final class BankClient: Sendable {
         request.headers.add(name: "Content-Type", value: contentType)
         for (name, value) in headers { request.headers.add(name: name, value: value) }
         request.body = .bytes(ByteBuffer(bytes: body))
+        let response = try await http.execute(request, timeout: requestTimeout)
+        let buffer = try await response.body.collect(upTo: Self.maxResponseBytes)
+        return BankResponse(
+            status: Int(response.status.code),
+            headers: response.headers.map { ($0.name, $0.value) },
+            body: Array(buffer.readableBytesView)
+        )
+    }
+
+    /// GETs a URL (poll banks' status endpoints).
+    public func get(_ url: String, headers: [String: String] = [:]) async throws -> BankResponse {
+        var request = HTTPClientRequest(url: url)
+        request.method = .GET
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
         let response = try await http.execute(request, timeout: requestTimeout)
         let buffer = try await response.body.collect(upTo: Self.maxResponseBytes)
         return BankResponse(

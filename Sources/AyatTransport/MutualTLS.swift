@@ -18,10 +18,15 @@ public enum MutualTLS {
 
     /// A server that refuses any client without a certificate chaining to `clientTrustRoots`.
     public static func serverConfiguration(identity: TLSIdentity, clientTrustRoots: URL) throws -> TLSConfiguration {
+        try serverConfiguration(identity: identity, clientTrustRoots: [clientTrustRoots])
+    }
+
+    /// A server that accepts clients from any of several CAs (the gateway's inbound endpoint, one CA per bank).
+    public static func serverConfiguration(identity: TLSIdentity, clientTrustRoots: [URL]) throws -> TLSConfiguration {
         var configuration = TLSConfiguration.makeServerConfigurationWithMTLS(
             certificateChain: identity.certificateChain.map { .certificate($0) },
             privateKey: .privateKey(identity.privateKey),
-            trustRoots: .certificates(try certificates(clientTrustRoots))
+            trustRoots: .certificates(try clientTrustRoots.flatMap { try certificates($0) })
         )
         configuration.minimumTLSVersion = .tlsv12
         // Clients are identified by their chain, not by a host name.

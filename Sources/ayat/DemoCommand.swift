@@ -14,7 +14,7 @@ struct DemoCommand: AsyncParsableCommand {
             One process, 127.0.0.1 only: generates the dev PKI, starts the simulated banks \
             (mutual TLS, their own signing keys) and the gateway, submits sample freeze orders \
             over HTTP (one deliberately invalid), shows their progress, and exits 0 once every \
-            valid order is acknowledged with a verified signed receipt. Inspect the state \
+            valid order is executed, as reported in a verified signed result. Inspect the state \
             afterwards with `ayat orders list --state DIR`.
             """
     )
@@ -22,7 +22,7 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("State directory to use and keep (default: a new temporary directory).", valueName: "DIR"))
     var state: String?
 
-    @Option(help: ArgumentHelp("Seconds to wait for the orders to be acknowledged.", valueName: "SECONDS"))
+    @Option(help: ArgumentHelp("Seconds to wait for the orders to be executed.", valueName: "SECONDS"))
     var timeout: Double = 60
 
     func run() async throws {
@@ -34,8 +34,12 @@ struct DemoCommand: AsyncParsableCommand {
 
         let logger = Console.logger("ayat.demo")
         let timeout = self.timeout
-        let allAcknowledged = try await LocalDeployment.run(state: directory, banks: banks, logger: logger) { deployment in
-            print("Gateway API on \(deployment.apiBaseURL) · banks over mutual TLS, messages signed RSA-SHA256\n")
+        let allExecuted = try await LocalDeployment.run(state: directory, banks: banks, logger: logger) { deployment in
+            print("Gateway API on \(deployment.apiBaseURL) · banks over mutual TLS, messages signed RSA-SHA256")
+            for bank in banks {
+                print("  bank \(bank.code)  \(bank.dialect)  ack \(bank.acknowledgement.mode)  \(bank.name)")
+            }
+            print("")
             let client = APIClient(baseURL: deployment.apiBaseURL)
             var submitted = [DemoRow]()
             for sample in DemoOrders.samples(banks: banks) {
@@ -55,18 +59,18 @@ struct DemoCommand: AsyncParsableCommand {
                     table.rows[index].update(from: reply.json ?? [:])
                 }
                 table.draw()
-                let open = table.rows.filter { !OrderState(rawValue: $0.status).isTerminal && $0.status != OrderState.acknowledged.rawValue }
+                let open = table.rows.filter { !OrderState(rawValue: $0.status).isTerminal }
                 if open.isEmpty || Date() > deadline { break }
                 try await Task.sleep(for: .milliseconds(200))
             }
             table.finish()
-            return table.rows.allSatisfy { $0.status == OrderState.acknowledged.rawValue }
+            return table.rows.allSatisfy { $0.status == OrderState.executed.rawValue }
         }
-        if allAcknowledged {
-            print("\nEvery valid order was acknowledged by its bank with a verified signed receipt.")
+        if allExecuted {
+            print("\nEvery valid order was executed, each step proven by a signed message verified against the bank's pinned certificate.")
             print("Inspect: swift run ayat orders list --state \(directory.url.path)")
         } else {
-            throw CommandFailure("not every valid order was acknowledged within \(Int(timeout)) s")
+            throw CommandFailure("not every valid order was executed within \(Int(timeout)) s")
         }
     }
 }
@@ -79,15 +83,21 @@ struct DemoRow: Sendable {
     var status = "accepted"
     var attempts = 0
     var deadlineState = ""
-    var receipt = ""
+    var result = ""
 
     mutating func update(from json: [String: Any]) {
         status = json["status"] as? String ?? status
         deadlineState = json["deadlineState"] as? String ?? deadlineState
         let timeline = json["timeline"] as? [[String: Any]] ?? []
-        attempts = timeline.filter { $0["event"] as? String == "attempt" }.count
-        if let acknowledged = timeline.last(where: { ["acknowledged", "rejected", "failed"].contains($0["event"] as? String ?? "") }) {
-            receipt = (acknowledged["messageIds"] as? [String])?.first ?? (acknowledged["detail"] as? String ?? "")
+        attempts = timeline.filter { ["attempt", "poll"].contains($0["event"] as? String ?? "") }.count
+        if let execution = json["execution"] as? [String: Any] {
+            let amount = (execution["amount"] as? [String: Any]).map { "\($0["value"] ?? "") \($0["currency"] ?? "")" } ?? ""
+            let onward = (execution["onwardTransfers"] as? [[String: Any]])?.count ?? 0
+            result = "held \(amount)" + (onward > 0 ? ", \(onward) onward transfer(s)" : "")
+        } else if let last = timeline.last(where: { ["rejected", "failed"].contains($0["event"] as? String ?? "") }) {
+            result = last["detail"] as? String ?? ""
+        } else if status == OrderState.acknowledged.rawValue {
+            result = "awaiting the bank's result"
         }
     }
 }
@@ -105,8 +115,8 @@ final class StatusTable: @unchecked Sendable {
     }
 
     private func render() -> [String] {
-        let header = ["ORDER", "SAMPLE", "BANK", "STATUS", "TRIES", "DEADLINE", "RECEIPT"]
-        let body = rows.map { [$0.id, $0.label, $0.bank, $0.status, String($0.attempts), $0.deadlineState, $0.receipt] }
+        let header = ["ORDER", "SAMPLE", "BANK", "STATUS", "TRIES", "DEADLINE", "RESULT"]
+        let body = rows.map { [$0.id, $0.label, $0.bank, $0.status, String($0.attempts), $0.deadlineState, $0.result] }
         let widths = header.indices.map { column in ([header] + body).map { $0[column].count }.max() ?? 0 }
         func line(_ cells: [String]) -> String {
             zip(cells, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined(separator: "  ")

@@ -21,28 +21,34 @@ struct CodecPair {
     }
 }
 
-func sampleInstruction(holder: String = "สมชาย ใจดี", sender: String = "THACC") -> FreezeInstruction {
+let orderLine = HTTPRequestLine(method: "POST", path: "/ayat/v1/messages")
+
+func sampleInstruction(holder: String = "สมชาย ใจดี", sender: String = "THACC", kind: OrderKind = .freeze) -> OrderInstruction {
     let now = Timestamp.parse("2026-11-29T07:00:00Z")!
     let order = Order(
-        id: .generate(), kind: .freeze, caseID: CaseID("TH-CASE-2026-00001")!, bank: BankCode("014")!,
+        id: .generate(), kind: kind, caseID: CaseID("TH-CASE-2026-00001")!, bank: BankCode("014")!,
         account: Account(number: AccountNumber("1402339876")!, holderName: HolderName(holder)!),
         amount: Money(minorUnits: 1_500_050, currency: Currency("THB")!),
         reportedTransfer: ReportedTransfer(reference: "TRX<&>\"1", time: now.addingTimeInterval(-900)),
         legalBasis: "Decree s.6 & court order <42>", requestedBy: "officer:AOC-0042",
-        reportedAt: now.addingTimeInterval(-300), deadline: now.addingTimeInterval(3300), acceptedAt: now
+        reportedAt: now.addingTimeInterval(-300), deadline: now.addingTimeInterval(3300), acceptedAt: now,
+        beneficiary: kind == .refund ? BankAccount(bank: BankCode("025")!, account: Account(number: AccountNumber("0259876543")!, holderName: HolderName("มานี มีนา")!)) : nil,
+        reason: kind == .freeze ? nil : "FRAD", relatedOrder: kind == .freeze ? nil : .generate()
     )
-    return FreezeInstruction(order: order, messageID: .generate(), createdAt: now, sender: sender)
+    return OrderInstruction(order: order, messageID: .generate(), createdAt: now, sender: sender)
 }
 
 @Suite struct XMLEnvelopedCodecTests {
     @Test(arguments: [SigningKeyAlgorithm.rsa2048, .p256])
-    func aFreezeOrderReadsBackExactlyAtTheBank(_ keys: SigningKeyAlgorithm) throws {
+    func everyOrderTypeReadsBackExactlyAtTheBank(_ keys: SigningKeyAlgorithm) throws {
         let pair = try CodecPair(signingKeys: keys)
-        let instruction = sampleInstruction()
-        let message = try pair.gateway.renderFreeze(instruction)
-        #expect(message.contentType.hasPrefix("application/xml"))
-        let read = try pair.bank.readFreeze(message.bytes, headers: [:], at: instruction.createdAt)
-        #expect(read == instruction)
+        for kind in OrderKind.all {
+            let instruction = sampleInstruction(kind: kind)
+            let message = try pair.gateway.renderOrder(instruction, request: orderLine)
+            #expect(message.contentType.hasPrefix("application/xml"))
+            let read = try pair.bank.readOrder(message.bytes, headers: [:], request: orderLine, at: instruction.createdAt)
+            #expect(read == instruction)
+        }
     }
 
     @Test func aReceiptReadsBackAtTheGateway() throws {
@@ -52,8 +58,29 @@ func sampleInstruction(holder: String = "สมชาย ใจดี", sender: 
             messageID: .generate(prefix: "B014"), originalMessageID: .generate(), bank: BankCode("014")!, recipient: "THACC",
             createdAt: now, status: .rejected, reasonCode: "AC01", reasonText: "account does not exist"
         )
-        let message = try pair.bank.renderReceipt(receipt)
-        #expect(try pair.gateway.readReceipt(message.bytes, headers: [:], at: now) == receipt)
+        let message = try pair.bank.renderReply(.receipt(receipt), request: orderLine)
+        #expect(try pair.gateway.readReply(message.bytes, headers: [:], request: orderLine, at: now) == .receipt(receipt))
+    }
+
+    @Test func anExecutionResultWithOnwardTransfersReadsBackAtTheGateway() throws {
+        let pair = try CodecPair()
+        let now = Timestamp.parse("2026-11-29T07:00:05Z")!
+        let thb = Currency("THB")!
+        let result = ExecutionResult(
+            messageID: .generate(prefix: "E014"), originalMessageID: .generate(), bank: BankCode("014")!, recipient: "THACC",
+            createdAt: now, kind: .freeze, status: .executed,
+            outcome: ExecutionOutcome(
+                executedAt: now, amount: Money(minorUnits: 1_200_000, currency: thb),
+                onwardTransfers: [
+                    OnwardTransfer(to: BankCode("004")!, account: AccountNumber("0048812230")!, holderName: HolderName("ประเสริฐ มั่นคง"),
+                                   amount: Money(minorUnits: 5_000_000, currency: thb), reference: "TRX014000001", time: now.addingTimeInterval(-60)),
+                    OnwardTransfer(to: BankCode("006")!, account: AccountNumber("0061122334")!, holderName: nil,
+                                   amount: Money(minorUnits: 3_000_000, currency: thb), reference: "TRX014000002", time: now.addingTimeInterval(-30)),
+                ]
+            )
+        )
+        let message = try pair.bank.renderReply(.result(result), request: orderLine)
+        #expect(try pair.gateway.readReply(message.bytes, headers: [:], request: orderLine, at: now) == .result(result))
     }
 
     @Test func aReceiptSignedByAnyoneButThePinnedBankIsRefused() throws {
@@ -63,22 +90,24 @@ func sampleInstruction(holder: String = "สมชาย ใจดี", sender: 
             messageID: .generate(prefix: "B014"), originalMessageID: .generate(), bank: BankCode("014")!, recipient: "THACC",
             createdAt: Date(), status: .accepted
         )
-        let forged = try impostor.bank.renderReceipt(receipt)
-        #expect(throws: DialectError(.signatureInvalid, "")) { try pair.gateway.readReceipt(forged.bytes, headers: [:], at: Date()) }
+        let forged = try impostor.bank.renderReply(.receipt(receipt), request: orderLine)
+        #expect(throws: DialectError(.signatureInvalid, "")) { try pair.gateway.readReply(forged.bytes, headers: [:], request: orderLine, at: Date()) }
     }
 
     @Test func aTamperedOrderIsRefusedByTheBank() throws {
         let pair = try CodecPair()
-        let message = try pair.gateway.renderFreeze(sampleInstruction())
+        let message = try pair.gateway.renderOrder(sampleInstruction(), request: orderLine)
         var text = String(decoding: message.bytes, as: UTF8.self)
         text = text.replacingOccurrences(of: "15000.50", with: "15.50")
-        #expect(throws: DialectError(.signatureInvalid, "")) { try pair.bank.readFreeze(Array(text.utf8), headers: [:], at: Date()) }
+        #expect(throws: DialectError(.signatureInvalid, "")) {
+            try pair.bank.readOrder(Array(text.utf8), headers: [:], request: orderLine, at: Date())
+        }
     }
 
     @Test func anOutboundMessageThatBreaksTheSchemaIsNeverSigned() throws {
         let pair = try CodecPair()
         let tooLong = sampleInstruction(sender: String(repeating: "X", count: 36))
-        #expect(throws: DialectError(.schemaViolation, "")) { try pair.gateway.renderFreeze(tooLong) }
+        #expect(throws: DialectError(.schemaViolation, "")) { try pair.gateway.renderOrder(tooLong, request: orderLine) }
     }
 
     @Test func theShippedSchemaIsTheOneInTheRepository() throws {

@@ -22,8 +22,29 @@ import AyatSimulator
 
             // Once the bank signs properly again, the retry is acknowledged by the same message id.
             await bank.setFaults(.init())
-            try await waitFor(deployment, order: id) { record, _ in record.state == .acknowledged }
+            try await waitFor(deployment, order: id) { record, _ in record.state == .executed }
             #expect(await bank.ledger.duplicatesAbsorbed >= 1)
+            #expect(await bank.ledger.account(AccountNumber("1402339876")!)?.held.minorUnits == 1_500_000, "one hold, however many resends")
+        }
+    }
+
+    @Test func aCallbackWithABrokenSignatureIsRefusedAndTheOrderStaysOpen() async throws {
+        try await withDeployment { deployment in
+            let bank = try #require(deployment.simulators[BankCode("004")!])
+            await bank.setFaults(.init(corruptCallbackSignature: true))
+            let reply = try await post(deployment, "/v1/orders", body: freezeOrderJSON(bank: "004", number: "0048812230", holder: "ประเสริฐ มั่นคง"))
+            let id = OrderID(rawValue: try #require(reply.json["id"] as? String))
+
+            await bank.waitForCallbackRefusals(2)
+            let open = try #require(try await deployment.gateway.store.order(id))
+            #expect(open.state == .acknowledged, "a forged result must not execute the order")
+            #expect(try await deployment.gateway.store.timeline(of: id).allSatisfy { $0.event != "callback" })
+
+            // The bank keeps retrying; once it signs properly again, the result lands.
+            await bank.setFaults(.init())
+            let record = try await waitFor(deployment, order: id) { record, _ in record.state.isTerminal }
+            #expect(record.state == .executed)
+            #expect(try await deployment.gateway.store.timeline(of: id).filter { $0.event == "callback" }.count == 1)
         }
     }
 }

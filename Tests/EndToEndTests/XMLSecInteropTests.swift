@@ -6,12 +6,12 @@ import AyatSandbox
 /// xmlsec1, an independent XMLDSig implementation, must accept what the gateway
 /// actually sends, so that a bug shared by our signer and our verifier still fails.
 @Suite struct XMLSecInteropTests {
-    @Test func xmlsec1VerifiesTheGatewaysSignedFreezeOrderAndTheBanksReceipt() async throws {
+    @Test func xmlsec1VerifiesTheGatewaysSignedOrderAndTheBanksSignedResult() async throws {
         guard let xmlsec1 = ExternalTool.require("xmlsec1") else { return }
         try await withDeployment { deployment in
             let reply = try await post(deployment, "/v1/orders", body: freezeOrderJSON())
             let id = OrderID(rawValue: try #require(reply.json["id"] as? String))
-            try await waitFor(deployment, order: id) { record, _ in record.state == .acknowledged }
+            try await waitFor(deployment, order: id) { record, _ in record.state == .executed }
             let messages = try await deployment.gateway.store.messages(of: id)
             let pki = deployment.state.pki
             let directory = deployment.state.url.appending(path: "interop")

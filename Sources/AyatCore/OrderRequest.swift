@@ -1,8 +1,8 @@
 import Foundation
 
-/// The JSON a case system posts to `POST /v1/orders`, before validation.
+/// The JSON a case system posts to `POST /v1/orders` (freeze, release or refund), before validation.
 /// Every field is optional here so that validation can name each missing one.
-public struct FreezeOrderRequest: Hashable, Sendable, Codable {
+public struct OrderRequest: Hashable, Sendable, Codable {
     public struct AccountPart: Hashable, Sendable, Codable {
         public var number: String?
         public var holderName: String?
@@ -17,6 +17,16 @@ public struct FreezeOrderRequest: Hashable, Sendable, Codable {
         public init(value: String?, currency: String?) {
             self.value = value
             self.currency = currency
+        }
+    }
+    public struct BeneficiaryPart: Hashable, Sendable, Codable {
+        public var bank: String?
+        public var number: String?
+        public var holderName: String?
+        public init(bank: String?, number: String?, holderName: String?) {
+            self.bank = bank
+            self.number = number
+            self.holderName = holderName
         }
     }
     public struct TransferPart: Hashable, Sendable, Codable {
@@ -39,10 +49,17 @@ public struct FreezeOrderRequest: Hashable, Sendable, Codable {
     /// When the victim reported the scam; the freeze deadline counts from here. Defaults to acceptance time.
     public var reportedAt: String?
     public var deadline: String?
+    /// Refund: the victim's account.
+    public var beneficiary: BeneficiaryPart?
+    /// Release and refund: why.
+    public var reason: String?
+    /// Release and refund: the freeze order they act on.
+    public var relatedOrderId: String?
 
     public init(
         type: String? = "freeze", caseId: String?, bank: String?, account: AccountPart?, amount: AmountPart?,
-        reportedTransfer: TransferPart?, legalBasis: String?, requestedBy: String?, reportedAt: String? = nil, deadline: String? = nil
+        reportedTransfer: TransferPart?, legalBasis: String?, requestedBy: String?, reportedAt: String? = nil, deadline: String? = nil,
+        beneficiary: BeneficiaryPart? = nil, reason: String? = nil, relatedOrderId: String? = nil
     ) {
         self.type = type
         self.caseId = caseId
@@ -54,6 +71,9 @@ public struct FreezeOrderRequest: Hashable, Sendable, Codable {
         self.requestedBy = requestedBy
         self.reportedAt = reportedAt
         self.deadline = deadline
+        self.beneficiary = beneficiary
+        self.reason = reason
+        self.relatedOrderId = relatedOrderId
     }
 
     /// Checks every field and builds the order, or reports every problem at once.
@@ -81,8 +101,8 @@ public struct FreezeOrderRequest: Hashable, Sendable, Codable {
         }
 
         let kind = OrderKind(rawValue: type ?? "freeze")
-        if kind != .freeze {
-            problems.append(FieldProblem(field: "type", reason: "only \"freeze\" orders are supported"))
+        if !OrderKind.all.contains(kind) {
+            problems.append(FieldProblem(field: "type", reason: "must be one of \(OrderKind.all.map(\.rawValue).joined(separator: ", "))"))
         }
         var caseID: CaseID?
         if let raw = require(caseId, "caseId") {
@@ -166,16 +186,50 @@ public struct FreezeOrderRequest: Hashable, Sendable, Codable {
             }
         }
 
+        var why: String?
+        var beneficiaryAccount: BankAccount?
+        if kind == .release || kind == .refund {
+            why = text(reason, "reason", max: 35)
+        }
+        if kind == .refund, let part = require(beneficiary, "beneficiary") {
+            let code = require(part.bank, "beneficiary.bank").flatMap { raw -> BankCode? in
+                let parsed = BankCode(raw)
+                if parsed == nil { problems.append(FieldProblem(field: "beneficiary.bank", reason: "must be a three-digit bank code")) }
+                return parsed
+            }
+            let number = require(part.number, "beneficiary.number").flatMap { raw -> AccountNumber? in
+                let parsed = AccountNumber(raw)
+                if parsed == nil { problems.append(FieldProblem(field: "beneficiary.number", reason: "must be 6 to 20 digits")) }
+                return parsed
+            }
+            let name = require(part.holderName, "beneficiary.holderName").flatMap { raw -> HolderName? in
+                let parsed = HolderName(raw)
+                if parsed == nil { problems.append(FieldProblem(field: "beneficiary.holderName", reason: "must be 1-140 characters, no control characters or surrounding spaces")) }
+                return parsed
+            }
+            if let code, let number, let name { beneficiaryAccount = BankAccount(bank: code, account: Account(number: number, holderName: name)) }
+        }
+        var related: OrderID?
+        if let raw = relatedOrderId {
+            if raw.hasPrefix("ord_"), raw.count <= 64 {
+                related = OrderID(rawValue: raw)
+            } else {
+                problems.append(FieldProblem(field: "relatedOrderId", reason: "must be an order id (ord_…)"))
+            }
+        }
+
         guard problems.isEmpty, let caseID, let bankCode, let accountNumber, let holder, let money, let transfer,
               let legal, let officer else {
             throw OrderValidationError(problems: problems)
         }
+        let window = kind == .freeze ? Order.defaultFreezeWindow : Order.defaultSettlementWindow
+        let clockStart = kind == .freeze ? reportTime : acceptedAt
         return Order(
             id: id, kind: kind, caseID: caseID, bank: bankCode,
             account: Account(number: accountNumber, holderName: holder), amount: money,
             reportedTransfer: transfer, legalBasis: legal, requestedBy: officer, reportedAt: reportTime,
-            deadline: explicitDeadline ?? reportTime.addingTimeInterval(Order.defaultFreezeWindow),
-            acceptedAt: acceptedAt
+            deadline: explicitDeadline ?? clockStart.addingTimeInterval(window),
+            acceptedAt: acceptedAt, beneficiary: beneficiaryAccount, reason: why, relatedOrder: related
         )
     }
 }

@@ -1,0 +1,200 @@
+import Foundation
+import AyatCore
+import AyatXML
+
+/// The business content of orders and replies in the XML dialects, shared by
+/// every XML layout so that only the envelope and the signature differ.
+enum XMLMessageBody {
+    static func rootName(for kind: OrderKind) -> String {
+        switch kind {
+        case .release: "ReleaseOrder"
+        case .refund: "RefundOrder"
+        default: "FreezeOrder"
+        }
+    }
+
+    static func kind(ofRoot name: String) -> OrderKind? {
+        switch name {
+        case "FreezeOrder": .freeze
+        case "ReleaseOrder": .release
+        case "RefundOrder": .refund
+        default: nil
+        }
+    }
+
+    static let receiptRoot = "OrderReceipt"
+    static let resultRoot = "ExecutionResult"
+
+    static func header(messageID: MessageID, createdAt: Date, from: String, to: String) -> String {
+        let e = XMLText.element
+        return "<Header>\(e("MsgId", messageID.rawValue))\(e("CreDtTm", Timestamp.formatSeconds(createdAt)))\(e("From", from))\(e("To", to))</Header>"
+    }
+
+    static func amount(_ name: String, _ money: Money) -> String {
+        "<\(name) Ccy=\"\(money.currency.code)\">\(money.decimalString)</\(name)>"
+    }
+
+    /// `<Order>…</Order>` for an instruction.
+    static func order(_ instruction: OrderInstruction) -> String {
+        let e = XMLText.element
+        var xml = "<Order>\(e("OrderId", instruction.orderID.rawValue))\(e("CaseId", instruction.caseID.rawValue))"
+        xml += "<Account>\(e("Number", instruction.account.number.rawValue))\(e("HolderName", instruction.account.holderName.rawValue))</Account>"
+        xml += amount("Amount", instruction.amount)
+        xml += "<ReportedTransfer>\(e("Reference", instruction.reportedTransfer.reference))"
+        xml += "\(e("DateTime", Timestamp.formatSeconds(instruction.reportedTransfer.time)))</ReportedTransfer>"
+        xml += e("LegalBasis", instruction.legalBasis) + e("RequestedBy", instruction.requestedBy)
+        xml += e("ReportedAt", Timestamp.formatSeconds(instruction.reportedAt)) + e("Deadline", Timestamp.formatSeconds(instruction.deadline))
+        if let reason = instruction.reason { xml += e("Reason", reason) }
+        if let related = instruction.relatedOrder { xml += e("RelatedOrderId", related.rawValue) }
+        if let beneficiary = instruction.beneficiary {
+            xml += "<Beneficiary>\(e("Bank", beneficiary.bank.rawValue))\(e("Number", beneficiary.account.number.rawValue))"
+            xml += "\(e("HolderName", beneficiary.account.holderName.rawValue))</Beneficiary>"
+        }
+        return xml + "</Order>"
+    }
+
+    static func receipt(_ receipt: Receipt) -> String {
+        let e = XMLText.element
+        var xml = "<Receipt>\(e("OriginalMsgId", receipt.originalMessageID.rawValue))\(e("Status", receipt.status.code))"
+        if let code = receipt.reasonCode {
+            xml += "<Reason>\(e("Code", code))\(receipt.reasonText.map { e("Text", $0) } ?? "")</Reason>"
+        }
+        return xml + "</Receipt>"
+    }
+
+    static func result(_ result: ExecutionResult) -> String {
+        let e = XMLText.element
+        var xml = "<Result>\(e("OriginalMsgId", result.originalMessageID.rawValue))\(e("OrderType", result.kind.rawValue))"
+        xml += e("Status", result.status.code) + e("ExecutedAt", Timestamp.formatSeconds(result.outcome.executedAt))
+        if let money = result.outcome.amount { xml += amount("Amount", money) }
+        if let reference = result.outcome.returnReference { xml += e("ReturnReference", reference) }
+        if !result.outcome.onwardTransfers.isEmpty {
+            xml += "<OnwardTransfers>"
+            for transfer in result.outcome.onwardTransfers {
+                xml += "<Transfer>\(e("ToBank", transfer.to.rawValue))\(e("Account", transfer.account.rawValue))"
+                if let name = transfer.holderName { xml += e("HolderName", name.rawValue) }
+                xml += amount("Amount", transfer.amount) + e("Reference", transfer.reference)
+                xml += e("DateTime", Timestamp.formatSeconds(transfer.time)) + "</Transfer>"
+            }
+            xml += "</OnwardTransfers>"
+        }
+        if let code = result.reasonCode {
+            xml += "<Reason>\(e("Code", code))\(result.reasonText.map { e("Text", $0) } ?? "")</Reason>"
+        }
+        return xml + "</Result>"
+    }
+
+    // MARK: Reading
+
+    struct Header {
+        var messageID: MessageID
+        var createdAt: Date
+        var from: String
+        var to: String
+    }
+
+    static func readHeader(_ root: AyatXML.XMLElement) throws -> Header {
+        Header(
+            messageID: MessageID(rawValue: try root.requiredText("Header/MsgId")),
+            createdAt: try parse(root, "Header/CreDtTm", Timestamp.parse),
+            from: try root.requiredText("Header/From"),
+            to: try root.requiredText("Header/To")
+        )
+    }
+
+    static func parse<T>(_ root: AyatXML.XMLElement, _ path: String, _ parse: (String) -> T?) throws -> T {
+        let text = try root.requiredText(path)
+        guard let value = parse(text) else { throw DialectError(.malformed, "\(path) has an invalid value") }
+        return value
+    }
+
+    static func readMoney(_ element: AyatXML.XMLElement?, path: String) throws -> Money {
+        guard let element, let currency = element.attribute("Ccy").flatMap(Currency.init),
+              let money = Money(decimal: element.text, currency: currency) else {
+            throw DialectError(.malformed, "\(path) is not an amount with a currency")
+        }
+        return money
+    }
+
+    static func readOrder(_ root: AyatXML.XMLElement, kind: OrderKind) throws -> OrderInstruction {
+        let header = try readHeader(root)
+        guard let order = root.child("Order") else { throw DialectError(.malformed, "missing element Order") }
+        var beneficiary: BankAccount?
+        if order.child("Beneficiary") != nil {
+            beneficiary = BankAccount(
+                bank: try parse(order, "Beneficiary/Bank", BankCode.init),
+                account: Account(
+                    number: try parse(order, "Beneficiary/Number", AccountNumber.init),
+                    holderName: try parse(order, "Beneficiary/HolderName", HolderName.init)
+                )
+            )
+        }
+        return OrderInstruction(
+            messageID: header.messageID, createdAt: header.createdAt, sender: header.from,
+            bank: try parse(root, "Header/To", BankCode.init), kind: kind,
+            orderID: OrderID(rawValue: try order.requiredText("OrderId")),
+            caseID: try parse(order, "CaseId", CaseID.init),
+            account: Account(
+                number: try parse(order, "Account/Number", AccountNumber.init),
+                holderName: try parse(order, "Account/HolderName", HolderName.init)
+            ),
+            amount: try readMoney(order.child("Amount"), path: "Order/Amount"),
+            reportedTransfer: ReportedTransfer(
+                reference: try order.requiredText("ReportedTransfer/Reference"),
+                time: try parse(order, "ReportedTransfer/DateTime", Timestamp.parse)
+            ),
+            legalBasis: try order.requiredText("LegalBasis"),
+            requestedBy: try order.requiredText("RequestedBy"),
+            reportedAt: try parse(order, "ReportedAt", Timestamp.parse),
+            deadline: try parse(order, "Deadline", Timestamp.parse),
+            beneficiary: beneficiary,
+            reason: order.optionalText("Reason"),
+            relatedOrder: order.optionalText("RelatedOrderId").map(OrderID.init(rawValue:))
+        )
+    }
+
+    static func readReply(_ root: AyatXML.XMLElement) throws -> BankReply {
+        let header = try readHeader(root)
+        let bank = try parse(root, "Header/From", BankCode.init)
+        switch root.name {
+        case receiptRoot:
+            return .receipt(Receipt(
+                messageID: header.messageID,
+                originalMessageID: MessageID(rawValue: try root.requiredText("Receipt/OriginalMsgId")),
+                bank: bank, recipient: header.to, createdAt: header.createdAt,
+                status: Receipt.Status(code: try root.requiredText("Receipt/Status")),
+                reasonCode: root.optionalText("Receipt/Reason/Code"),
+                reasonText: root.optionalText("Receipt/Reason/Text")
+            ))
+        case resultRoot:
+            guard let result = root.child("Result") else { throw DialectError(.malformed, "missing element Result") }
+            let transfers = try (result.child("OnwardTransfers")?.children(named: "Transfer") ?? []).map { transfer in
+                OnwardTransfer(
+                    to: try parse(transfer, "ToBank", BankCode.init),
+                    account: try parse(transfer, "Account", AccountNumber.init),
+                    holderName: transfer.optionalText("HolderName").flatMap(HolderName.init),
+                    amount: try readMoney(transfer.child("Amount"), path: "Transfer/Amount"),
+                    reference: try transfer.requiredText("Reference"),
+                    time: try parse(transfer, "DateTime", Timestamp.parse)
+                )
+            }
+            return .result(ExecutionResult(
+                messageID: header.messageID,
+                originalMessageID: MessageID(rawValue: try result.requiredText("OriginalMsgId")),
+                bank: bank, recipient: header.to, createdAt: header.createdAt,
+                kind: OrderKind(rawValue: try result.requiredText("OrderType")),
+                status: ExecutionResult.Status(code: try result.requiredText("Status")),
+                outcome: ExecutionOutcome(
+                    executedAt: try parse(result, "ExecutedAt", Timestamp.parse),
+                    amount: try result.child("Amount").map { try readMoney($0, path: "Result/Amount") },
+                    onwardTransfers: transfers,
+                    returnReference: result.optionalText("ReturnReference")
+                ),
+                reasonCode: result.optionalText("Reason/Code"),
+                reasonText: result.optionalText("Reason/Text")
+            ))
+        default:
+            throw DialectError(.malformed, "\(root.name) is not a reply")
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import AyatCore
+import AyatDelivery
+import AyatDialects
+import AyatStore
+import Hummingbird
+import Logging
+
+/// `POST /v1/banks/{code}/results`: where `callback` banks send signed
+/// execution results, over mutual TLS with their own client certificates.
+/// A result counts only once it verifies against that bank's pinned signing
+/// certificate; one that does not is stored, flagged, logged, and refused.
+public struct InboundAPI: Sendable {
+    let store: any GatewayStore
+    let banks: BankDirectory
+    let feed: OrderStateFeed
+
+    public static func resultsPath(for bank: BankCode) -> String { "/v1/banks/\(bank)/results" }
+
+    public init(store: any GatewayStore, banks: BankDirectory, feed: OrderStateFeed) {
+        self.store = store
+        self.banks = banks
+        self.feed = feed
+    }
+
+    func addRoutes(to router: Router<some RequestContext>) {
+        router.post("/v1/banks/:code/results") { request, context in try await self.receive(request, context: context) }
+    }
+
+    func receive(_ request: Request, context: some RequestContext) async throws -> Response {
+        var request = request
+        let code = try context.parameters.require("code")
+        guard let bank = BankCode(code), let link = banks[bank] else {
+            throw Problem.notFound("no bank with code \(code)")
+        }
+        let body = Array(try await request.collectBody(upTo: 1 << 20).readableBytesView)
+        let now = Date()
+        let headers = Dictionary(request.headers.map { ($0.name.canonicalName, $0.value) }, uniquingKeysWith: { first, _ in first })
+        let reply: BankReply
+        do {
+            reply = try link.codec.readReply(body, headers: headers, request: HTTPRequestLine(method: "POST", path: request.uri.path), at: now)
+        } catch {
+            context.logger.warning("refused a callback that failed verification", metadata: ["bank": "\(bank)", "reason": "\(error)"])
+            throw Problem(type: "unverifiable-message", title: "Message refused", status: 400,
+                          detail: "the message does not verify against bank \(bank)'s pinned certificate: \(error)")
+        }
+        guard reply.bank == bank else {
+            throw Problem(type: "wrong-bank", title: "Message from another bank", status: 400,
+                          detail: "the message says it is from bank \(reply.bank), posted to bank \(bank)'s endpoint")
+        }
+        guard let orderID = try await store.orderID(forMessage: reply.originalMessageID),
+              let record = try await store.order(orderID), record.order.bank == bank else {
+            throw Problem.notFound("no message \(reply.originalMessageID) was sent to bank \(bank)")
+        }
+        let inbound = StoredMessage(
+            messageID: reply.messageID, orderID: orderID, direction: .inbound, bank: bank, dialect: link.codec.dialect.rawValue,
+            kind: reply.kind, contentType: request.headers[.contentType] ?? "application/octet-stream", recordedAt: now,
+            bytes: body, headers: headers.filter { $0.key.lowercased().contains("signature") }
+        )
+        let subject = AttemptJudgement.Subject(callbackFor: record.order, state: record.state, messageID: reply.originalMessageID)
+        let result = AttemptJudgement(callback: reply, inbound: inbound, subject: subject, profile: link.profile).result(now: now)
+        let state = try await store.record(result)
+        await feed.publish(.init(orderID: orderID, state: state))
+        return Response(status: .noContent)
+    }
+}
