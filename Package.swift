@@ -76,7 +76,7 @@ let package = Package(
         .target(
             name: "AyatDialects",
             dependencies: [
-                "AyatCore", "AyatXML", "AyatPKI",
+                "AyatCore", "AyatXML", "AyatJOSE", "AyatPKI",
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Yams", package: "Yams"),
             ],
@@ -138,6 +138,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             resources: [.process("Simulators")],
             swiftSettings: upcoming
@@ -192,7 +193,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AyatDialectsTests",
-            dependencies: ["AyatDialects", "AyatCore", "AyatPKI", "AyatXML"],
+            dependencies: ["AyatDialects", "AyatCore", "AyatPKI", "AyatXML", "AyatJOSE"],
             swiftSettings: upcoming
         ),
         .testTarget(name: "AyatStoreTests", dependencies: ["AyatStore", "AyatCore"], swiftSettings: upcoming),

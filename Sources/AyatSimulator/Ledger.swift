@@ -24,10 +24,10 @@ public actor Ledger {
     public private(set) var duplicatesAbsorbed = 0
     private var returnSequence = 0
 
-    /// What the bank answered to one message: the signed bytes sent back, and
+    /// What the bank answered to one message: the signed reply sent back, and
     /// for asynchronous banks the execution result to deliver later.
     struct Answer: Sendable {
-        var reply: [UInt8]
+        var reply: RenderedMessage
         var result: ExecutionResult?
     }
 

@@ -4,6 +4,7 @@ import AyatCore
 import AyatDialects
 import AyatPKI
 import AyatTransport
+import HTTPTypes
 import Hummingbird
 import HummingbirdTLS
 import Logging
@@ -151,7 +152,7 @@ public final class SimulatedBank: Sendable {
                     result = executed
                 }
             }
-            let signed = try codec.renderReply(reply, request: request).bytes
+            let signed = try codec.renderReply(reply, request: request)
             let answer = Ledger.Answer(reply: signed, result: result)
             if let committed = await ledger.commit(instruction, bank: configuration.code, decision: decision, answer: answer) {
                 if mode == "callback", let result = committed.result, committed.reply == signed {
@@ -184,7 +185,7 @@ public final class SimulatedBank: Sendable {
         let ready = result.createdAt.addingTimeInterval(configuration.acknowledgement.executionDelay ?? 0.2) <= Date()
         guard ready else { return reply(answer.reply, corrupt: faults.corruptSignature) }
         let signed = try await state.signedResult(for: id) {
-            try codec.renderReply(.result(result), request: HTTPRequestLine(method: "GET", path: Self.resultPath(id))).bytes
+            try codec.renderReply(.result(result), request: HTTPRequestLine(method: "GET", path: Self.resultPath(id)))
         }
         return reply(signed, corrupt: faults.corruptSignature)
     }
@@ -228,13 +229,15 @@ public final class SimulatedBank: Sendable {
             do {
                 let path = URL(string: url)?.path ?? "/"
                 let signed = try await state.signedResult(for: callback.result.originalMessageID) {
-                    try codec.renderReply(.result(callback.result), request: HTTPRequestLine(method: "POST", path: path)).bytes
+                    try codec.renderReply(.result(callback.result), request: HTTPRequestLine(method: "POST", path: path))
                 }
                 let faults = await state.currentFaults()
+                let sent = faults.corruptCallbackSignature ? Self.corruptSignature(signed) : signed
                 var request = HTTPClientRequest(url: url)
                 request.method = .POST
-                request.headers.add(name: "Content-Type", value: XMLEnvelopedCodec.contentType)
-                request.body = .bytes(ByteBuffer(bytes: faults.corruptCallbackSignature ? Self.corruptSignature(signed) : signed))
+                request.headers.add(name: "Content-Type", value: sent.contentType)
+                for (name, value) in sent.headers { request.headers.add(name: name, value: value) }
+                request.body = .bytes(ByteBuffer(bytes: sent.bytes))
                 let response = try await client.execute(request, timeout: .seconds(10))
                 _ = try await response.body.collect(upTo: 1 << 16)
                 if (200..<300).contains(response.status.code) { return }
@@ -249,23 +252,30 @@ public final class SimulatedBank: Sendable {
 
     // MARK: Helpers
 
-    private func reply(_ bytes: [UInt8], corrupt: Bool) -> Response {
-        Response(
-            status: .ok, headers: [.contentType: XMLEnvelopedCodec.contentType],
-            body: .init(byteBuffer: ByteBuffer(bytes: corrupt ? Self.corruptSignature(bytes) : bytes))
-        )
+    private func reply(_ message: RenderedMessage, corrupt: Bool) -> Response {
+        let sent = corrupt ? Self.corruptSignature(message) : message
+        var headers: HTTPFields = [.contentType: sent.contentType]
+        for (name, value) in sent.headers {
+            if let field = HTTPField.Name(name) { headers[field] = value }
+        }
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: sent.bytes)))
     }
 
     static func headers(_ request: Request) -> [String: String] {
         Dictionary(request.headers.map { ($0.name.canonicalName, $0.value) }, uniquingKeysWith: { first, _ in first })
     }
 
-    /// Flips one character of the SignatureValue: the message reads the same but no longer verifies.
-    static func corruptSignature(_ bytes: [UInt8]) -> [UInt8] {
+    /// Flips one character of the signature (an XML SignatureValue, or a JWS in a
+    /// signature header): the message reads the same but no longer verifies.
+    static func corruptSignature(_ message: RenderedMessage) -> RenderedMessage {
+        var corrupted = message
+        if let (name, value) = message.headers.first(where: { $0.key.lowercased().contains("signature") }), let last = value.last {
+            corrupted.headers[name] = String(value.dropLast()) + (last == "A" ? "B" : "A")
+            return corrupted
+        }
         let marker = Array("SignatureValue>".utf8)
-        guard let start = bytes.firstRange(of: marker)?.upperBound, start < bytes.count else { return bytes }
-        var corrupted = bytes
-        corrupted[start] = corrupted[start] == UInt8(ascii: "A") ? UInt8(ascii: "B") : UInt8(ascii: "A")
+        guard let start = message.bytes.firstRange(of: marker)?.upperBound, start < message.bytes.count else { return message }
+        corrupted.bytes[start] = corrupted.bytes[start] == UInt8(ascii: "A") ? UInt8(ascii: "B") : UInt8(ascii: "A")
         return corrupted
     }
 }
@@ -276,7 +286,7 @@ actor SimulatorState {
     private(set) var requests = 0
     private(set) var callbackURL: String?
     /// A result is signed once and sent identically on every poll or callback retry.
-    private var signedResults: [MessageID: [UInt8]] = [:]
+    private var signedResults: [MessageID: RenderedMessage] = [:]
 
     private(set) var callbackRefusals = 0
     private var refusalWaiters: [(count: Int, continuation: CheckedContinuation<Void, Never>)] = []
@@ -306,7 +316,7 @@ actor SimulatorState {
         return (false, faults.corruptReceiptSignature)
     }
 
-    func signedResult(for id: MessageID, sign: @Sendable () throws -> [UInt8]) throws -> [UInt8] {
+    func signedResult(for id: MessageID, sign: @Sendable () throws -> RenderedMessage) throws -> RenderedMessage {
         if let signed = signedResults[id] { return signed }
         let signed = try sign()
         signedResults[id] = signed
