@@ -86,7 +86,7 @@ let package = Package(
         .target(
             name: "AyatStore",
             dependencies: [
-                "AyatCore",
+                "AyatCore", "AyatAudit",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: upcoming
@@ -117,8 +117,9 @@ let package = Package(
         .target(
             name: "AyatServer",
             dependencies: [
-                "AyatCore", "AyatStore", "AyatDialects", "AyatDelivery", "AyatTransport",
+                "AyatCore", "AyatStore", "AyatDialects", "AyatDelivery", "AyatTransport", "AyatAudit", "AyatXML", "AyatPKI",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -157,7 +158,7 @@ let package = Package(
             name: "ayat",
             dependencies: [
                 "AyatCore", "AyatPKI", "AyatDialects", "AyatStore", "AyatTransport",
-                "AyatDelivery", "AyatServer", "AyatSimulator", "AyatSandbox",
+                "AyatDelivery", "AyatServer", "AyatSimulator", "AyatSandbox", "AyatAudit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -201,8 +202,9 @@ let package = Package(
             name: "EndToEndTests",
             dependencies: [
                 "AyatCore", "AyatPKI", "AyatDialects", "AyatStore", "AyatTransport",
-                "AyatDelivery", "AyatServer", "AyatSimulator", "AyatSandbox", "AyatXML",
+                "AyatDelivery", "AyatServer", "AyatSimulator", "AyatSandbox", "AyatXML", "AyatAudit",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "X509", package: "swift-certificates"),
             ],

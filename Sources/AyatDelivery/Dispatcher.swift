@@ -134,7 +134,7 @@ public final class Dispatcher: Service, Sendable {
             messageID: nil, orderID: claim.order.id, direction: .inbound, bank: claim.order.bank,
             dialect: link.codec.dialect.rawValue, kind: "reply",
             contentType: response.header("Content-Type") ?? "application/octet-stream",
-            recordedAt: received, bytes: response.body, headers: response.signatureHeaders
+            recordedAt: received, bytes: response.body, headers: response.signatureHeaders, requestLine: request.description
         )
         let retryAfter = RetrySchedule.parseRetryAfter(response.header("Retry-After"), now: received)
 

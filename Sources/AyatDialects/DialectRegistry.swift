@@ -1,4 +1,6 @@
+import Foundation
 import AyatPKI
+import AyatXML
 import X509
 
 /// The dialects Ayat speaks, by name: a new bank with a known dialect is a profile, not code.
@@ -20,4 +22,25 @@ public enum DialectRegistry {
             throw DialectError(.malformed, "unknown dialect \"\(dialect)\"; known: \(known.map(\.rawValue).joined(separator: ", "))")
         }
     }
+
+    /// Checks a stored message's signature against `pinned` at `time`, for an
+    /// auditor: nothing else is read. Throws the reason when it does not verify.
+    public static func verifySignature(
+        dialect: DialectName, bytes: [UInt8], headers: [String: String], requestLine: String?,
+        pinned: [Certificate], at time: Date
+    ) throws {
+        switch dialect {
+        case .xmlEnveloped, .iso20022BAH:
+            _ = try XMLSignatureVerifier(pinned: pinned).verify(bytes, at: time)
+        default:
+            guard let verify = signatureCheckers[dialect] else {
+                throw DialectError(.malformed, "no signature check for dialect \(dialect)")
+            }
+            try verify(bytes, headers, requestLine, pinned, time)
+        }
+    }
+
+    /// Signature checks of the dialects that sign outside the body (JSON dialects).
+    typealias SignatureCheck = @Sendable ([UInt8], [String: String], String?, [Certificate], Date) throws -> Void
+    static let signatureCheckers: [DialectName: SignatureCheck] = [:]
 }

@@ -96,6 +96,7 @@ public struct LocalDeployment: Sendable {
                         gateway.application(host: "127.0.0.1", port: 0, onRunning: { await apiPort.fulfil($0) }),
                         try gateway.inboundApplication(host: "127.0.0.1", port: 0, onRunning: { await inboundPort.fulfil($0) }),
                         gateway.dispatcher,
+                        gateway.auditLog,
                     ],
                     gracefulShutdownSignals: [], logger: logger
                 ))

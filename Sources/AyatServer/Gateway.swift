@@ -18,6 +18,7 @@ public final class Gateway: Sendable {
     public let dispatcher: Dispatcher
     public let orders: OrdersAPI
     public let inbound: InboundAPI
+    public let auditLog: AuditLog
     private let inboundTLS: TLSConfiguration
     private let logger: Logger
 
@@ -58,6 +59,9 @@ public final class Gateway: Sendable {
         self.dispatcher = dispatcher
         self.orders = OrdersAPI(store: store, banks: banks, centreID: configuration.centreID, onAccepted: { dispatcher.nudge() })
         self.inbound = InboundAPI(store: store, banks: banks, feed: feed)
+        self.auditLog = AuditLog(
+            store: store, signer: try AuditLogKey.loadOrCreate(state, centreID: configuration.centreID), logger: logger
+        )
         self.inboundTLS = try MutualTLS.serverConfiguration(identity: tlsIdentity, clientTrustRoots: bankRoots)
         self.logger = logger
     }

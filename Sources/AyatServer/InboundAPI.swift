@@ -55,7 +55,8 @@ public struct InboundAPI: Sendable {
         let inbound = StoredMessage(
             messageID: reply.messageID, orderID: orderID, direction: .inbound, bank: bank, dialect: link.codec.dialect.rawValue,
             kind: reply.kind, contentType: request.headers[.contentType] ?? "application/octet-stream", recordedAt: now,
-            bytes: body, headers: headers.filter { $0.key.lowercased().contains("signature") }
+            bytes: body, headers: headers.filter { $0.key.lowercased().contains("signature") || $0.key.lowercased().hasPrefix("fspiop-") },
+            requestLine: "POST \(request.uri.path)"
         )
         let subject = AttemptJudgement.Subject(callbackFor: record.order, state: record.state, messageID: reply.originalMessageID)
         let result = AttemptJudgement(callback: reply, inbound: inbound, subject: subject, profile: link.profile).result(now: now)

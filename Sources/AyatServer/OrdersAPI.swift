@@ -78,7 +78,7 @@ public struct OrdersAPI: Sendable {
         let outbound = StoredMessage(
             messageID: messageID, orderID: order.id, direction: .outbound, bank: order.bank,
             dialect: link.codec.dialect.rawValue, kind: "\(order.kind)-order", contentType: rendered.contentType,
-            recordedAt: now, bytes: rendered.bytes, headers: rendered.headers
+            recordedAt: now, bytes: rendered.bytes, headers: rendered.headers, requestLine: link.orderRequest.description
         )
         let submission = OrderSubmission(
             order: order, outbound: outbound,

@@ -4,7 +4,7 @@ import AyatCore
 /// Everything the gateway keeps. Shaped for more than one implementation
 /// (SQLite now, PostgreSQL next): claims are leases in the store, and no
 /// method relies on state held in this process.
-public protocol GatewayStore: Sendable {
+public protocol GatewayStore: AuditLogStore {
     /// The recorded answer for an idempotency key, if any.
     func idempotencyRecord(key: String) async throws -> IdempotencyRecord?
 

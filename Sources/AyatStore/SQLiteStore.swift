@@ -1,5 +1,6 @@
 import Foundation
 import AyatCore
+import AyatAudit
 import GRDB
 
 /// The embedded store: one SQLite file in WAL mode through GRDB.
@@ -88,6 +89,21 @@ public final class SQLiteStore: GatewayStore {
                 ALTER TABLE deliveries ADD COLUMN purpose TEXT NOT NULL DEFAULT 'send';
                 """)
         }
+        migrator.registerMigration("v3-audit-log") { db in
+            try db.execute(sql: """
+                ALTER TABLE messages ADD COLUMN request_line TEXT;
+                CREATE TABLE audit_log (
+                    leaf_index INTEGER PRIMARY KEY,
+                    message_seq INTEGER NOT NULL UNIQUE REFERENCES messages(seq),
+                    leaf_hash BLOB NOT NULL
+                );
+                CREATE TABLE checkpoints (
+                    tree_size INTEGER PRIMARY KEY,
+                    note TEXT NOT NULL,
+                    issued_ms INTEGER NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 
@@ -125,7 +141,7 @@ public final class SQLiteStore: GatewayStore {
                 arguments: [order.id.rawValue, order.caseID.rawValue, order.kind.rawValue, order.bank.rawValue,
                             OrderState.accepted.rawValue, order.deadline.milliseconds, accepted, accepted, orderBody]
             )
-            let seq = try Self.insert(submission.outbound, db)
+            let seq = try Self.insert(submission.outbound, caseID: order.caseID.rawValue, db)
             guard let messageID = submission.outbound.messageID else {
                 throw StoreError("an outbound message needs a message id")
             }
@@ -147,18 +163,28 @@ public final class SQLiteStore: GatewayStore {
         }
     }
 
-    static func insert(_ message: StoredMessage, _ db: Database) throws -> Int64 {
+    /// Stores a message and appends its leaf to the audit log, in the caller's transaction.
+    static func insert(_ message: StoredMessage, caseID: String, _ db: Database) throws -> Int64 {
         let headers = String(decoding: try Codecs.encoder.encode(message.headers), as: UTF8.self)
+        // The stored time is what the leaf records: keep it at the column's precision.
+        var message = message
+        message.recordedAt = Date(milliseconds: message.recordedAt.milliseconds)
         try db.execute(
             sql: """
-                INSERT INTO messages (message_id, order_id, direction, bank, dialect, kind, content_type, recorded_ms, headers, bytes)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO messages (message_id, order_id, direction, bank, dialect, kind, content_type, recorded_ms, headers, bytes, request_line)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [message.messageID?.rawValue, message.orderID.rawValue, message.direction.rawValue,
                         message.bank.rawValue, message.dialect, message.kind, message.contentType,
-                        message.recordedAt.milliseconds, headers, Data(message.bytes)]
+                        message.recordedAt.milliseconds, headers, Data(message.bytes), message.requestLine]
         )
-        return db.lastInsertedRowID
+        let seq = db.lastInsertedRowID
+        let leafHash = AuditLeaf(message: message, caseID: caseID).leafHash
+        try db.execute(
+            sql: "INSERT INTO audit_log (leaf_index, message_seq, leaf_hash) VALUES ((SELECT COALESCE(MAX(leaf_index) + 1, 0) FROM audit_log), ?, ?)",
+            arguments: [seq, Data(leafHash.bytes)]
+        )
+        return seq
     }
 
     // MARK: Reading
@@ -212,7 +238,8 @@ public final class SQLiteStore: GatewayStore {
             contentType: row["content_type"],
             recordedAt: Date(milliseconds: row["recorded_ms"]),
             bytes: [UInt8](row["bytes"] as Data),
-            headers: try Codecs.decoder.decode([String: String].self, from: Data(headersText.utf8))
+            headers: try Codecs.decoder.decode([String: String].self, from: Data(headersText.utf8)),
+            requestLine: row["request_line"]
         )
     }
 
@@ -270,11 +297,11 @@ public final class SQLiteStore: GatewayStore {
         let entries = try result.timeline.map { ($0.at.milliseconds, try Codecs.encoder.encode($0)) }
         let execution = try result.execution.map { try Codecs.encoder.encode($0) }
         return try await pool.write { db in
-            for message in result.inbound { _ = try Self.insert(message, db) }
-            guard let current = try String.fetchOne(db, sql: "SELECT state FROM orders WHERE id = ?", arguments: [result.orderID.rawValue])
-                .map(OrderState.init(rawValue:)) else {
+            guard let row = try Row.fetchOne(db, sql: "SELECT state, case_id FROM orders WHERE id = ?", arguments: [result.orderID.rawValue]) else {
                 throw StoreError("no order \(result.orderID)")
             }
+            let current = OrderState(rawValue: row["state"])
+            for message in result.inbound { _ = try Self.insert(message, caseID: row["case_id"], db) }
             var state = current
             if let next = result.newState, current.canMove(to: next) {
                 state = next
@@ -318,6 +345,75 @@ public final class SQLiteStore: GatewayStore {
                 )
             }
             return state
+        }
+    }
+}
+
+// MARK: - Audit log
+
+extension SQLiteStore {
+    public func auditSize() async throws -> UInt64 {
+        try await pool.read { db in
+            UInt64(try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(leaf_index) + 1, 0) FROM audit_log") ?? 0)
+        }
+    }
+
+    public func auditLeafHashes(_ range: Range<UInt64>) async throws -> [MerkleDigest] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT leaf_hash FROM audit_log WHERE leaf_index >= ? AND leaf_index < ? ORDER BY leaf_index",
+                arguments: [Int64(range.lowerBound), Int64(range.upperBound)]
+            ).map { row in
+                guard let digest = MerkleDigest([UInt8](row["leaf_hash"] as Data)) else { throw StoreError("a stored leaf hash is not 32 bytes") }
+                return digest
+            }
+        }
+    }
+
+    public func auditEntries(_ range: Range<UInt64>) async throws -> [AuditEntry] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT a.leaf_index, a.leaf_hash, m.*, o.case_id AS audit_case_id
+                    FROM audit_log a LEFT JOIN messages m ON m.seq = a.message_seq LEFT JOIN orders o ON o.id = m.order_id
+                    WHERE a.leaf_index >= ? AND a.leaf_index < ? ORDER BY a.leaf_index
+                    """,
+                arguments: [Int64(range.lowerBound), Int64(range.upperBound)]
+            ).map { row in
+                let hash = MerkleDigest([UInt8](row["leaf_hash"] as Data)) ?? MerkleHash.emptyRoot
+                let hasMessage = (row["seq"] as Int64?) != nil
+                return AuditEntry(
+                    index: UInt64(row["leaf_index"] as Int64), leafHash: hash,
+                    message: hasMessage ? try Self.message(row) : nil, caseID: row["audit_case_id"]
+                )
+            }
+        }
+    }
+
+    public func auditIndex(ofMessage id: MessageID) async throws -> UInt64? {
+        try await pool.read { db in
+            try Int64.fetchOne(
+                db, sql: "SELECT a.leaf_index FROM audit_log a JOIN messages m ON m.seq = a.message_seq WHERE m.message_id = ? ORDER BY a.leaf_index LIMIT 1",
+                arguments: [id.rawValue]
+            ).map(UInt64.init)
+        }
+    }
+
+    public func appendCheckpoint(_ checkpoint: StoredCheckpoint) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: "INSERT INTO checkpoints (tree_size, note, issued_ms) VALUES (?, ?, ?)",
+                arguments: [Int64(checkpoint.size), checkpoint.note, checkpoint.issuedAt.milliseconds]
+            )
+        }
+    }
+
+    public func checkpoints() async throws -> [StoredCheckpoint] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT tree_size, note, issued_ms FROM checkpoints ORDER BY tree_size").map {
+                StoredCheckpoint(size: UInt64($0["tree_size"] as Int64), note: $0["note"], issuedAt: Date(milliseconds: $0["issued_ms"]))
+            }
         }
     }
 }

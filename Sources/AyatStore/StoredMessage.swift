@@ -21,10 +21,13 @@ public struct StoredMessage: Sendable, Hashable {
     public var bytes: [UInt8]
     /// Signature-bearing HTTP headers, for dialects that sign in headers.
     public var headers: [String: String]
+    /// The HTTP request the message travelled in, or answered ("POST /ayat/v1/messages").
+    public var requestLine: String?
 
     public init(
         messageID: MessageID?, orderID: OrderID, direction: MessageDirection, bank: BankCode, dialect: String,
-        kind: String, contentType: String, recordedAt: Date, bytes: [UInt8], headers: [String: String] = [:]
+        kind: String, contentType: String, recordedAt: Date, bytes: [UInt8], headers: [String: String] = [:],
+        requestLine: String? = nil
     ) {
         self.messageID = messageID
         self.orderID = orderID
@@ -36,5 +39,6 @@ public struct StoredMessage: Sendable, Hashable {
         self.recordedAt = recordedAt
         self.bytes = bytes
         self.headers = headers
+        self.requestLine = requestLine
     }
 }

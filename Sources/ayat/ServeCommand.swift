@@ -19,10 +19,13 @@ struct ServeCommand: AsyncParsableCommand {
         let logger = Console.logger("ayat.serve")
         let gateway = try Gateway(state: state.directory, logger: logger)
         let application = gateway.application(port: port, onRunning: { port in
-            print("ayat gateway listening on \(gateway.configuration.listenHost):\(port) with \(gateway.banks.codes.count) bank(s)")
+            print("ayat gateway: case-system API on \(gateway.configuration.listenHost):\(port) with \(gateway.banks.codes.count) bank(s)")
+        })
+        let inbound = try gateway.inboundApplication(onRunning: { port in
+            print("ayat gateway: bank callbacks (mutual TLS) on \(gateway.configuration.listenHost):\(port)")
         })
         let group = ServiceGroup(configuration: .init(
-            services: [application, gateway.dispatcher], gracefulShutdownSignals: [.sigint, .sigterm], logger: logger
+            services: [application, inbound, gateway.dispatcher, gateway.auditLog], gracefulShutdownSignals: [.sigint, .sigterm], logger: logger
         ))
         try await group.run()
         await gateway.shutdown()

@@ -1,0 +1,14 @@
+import Foundation
+import AyatAudit
+import AyatStore
+
+/// Proofs over the stored log.
+public enum AuditProofs {
+    /// A C2SP tlog-proof for leaf `index` against `checkpoint`.
+    public static func proof(index: UInt64, checkpoint: SignedCheckpoint, store: any AuditLogStore) async throws -> TLogProof {
+        let size = checkpoint.checkpoint.size
+        guard index < size else { throw AuditLogError("leaf \(index) is not covered by the checkpoint of size \(size)") }
+        let tree = MerkleTree(try await store.auditLeafHashes(0..<size))
+        return TLogProof(index: index, inclusionProof: try tree.inclusionProof(index: index, size: size), checkpoint: checkpoint)
+    }
+}
