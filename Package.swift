@@ -160,6 +160,7 @@ let package = Package(
                 "AyatCore", "AyatPKI", "AyatDialects", "AyatStore", "AyatTransport",
                 "AyatDelivery", "AyatServer", "AyatSimulator", "AyatSandbox", "AyatAudit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "X509", package: "swift-certificates"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),

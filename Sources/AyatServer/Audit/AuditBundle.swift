@@ -99,7 +99,7 @@ public enum AuditBundle {
 
     /// A JSON-dialect message as an HTTP message: the request line it travelled
     /// with (or answered), its content type and signature headers, a blank line, the body.
-    static func httpMessage(_ message: StoredMessage) -> [UInt8] {
+    public static func httpMessage(_ message: StoredMessage) -> [UInt8] {
         var head = "\(message.requestLine ?? "POST /") HTTP/1.1\r\ncontent-type: \(message.contentType)\r\n"
         for (name, value) in message.headers.sorted(by: { $0.key < $1.key }) { head += "\(name): \(value)\r\n" }
         return Array((head + "\r\n").utf8) + message.bytes
