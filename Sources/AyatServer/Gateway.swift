@@ -19,6 +19,7 @@ public final class Gateway: Sendable {
     public let orders: OrdersAPI
     public let inbound: InboundAPI
     public let auditLog: AuditLog
+    public let auditPages: AuditPages
     private let inboundTLS: TLSConfiguration
     private let logger: Logger
 
@@ -62,6 +63,9 @@ public final class Gateway: Sendable {
         self.auditLog = AuditLog(
             store: store, signer: try AuditLogKey.loadOrCreate(state, centreID: configuration.centreID), logger: logger
         )
+        self.auditPages = AuditPages(
+            state: state, store: store, log: auditLog, credential: try AuditorCredential.loadOrCreate(state).credential
+        )
         self.inboundTLS = try MutualTLS.serverConfiguration(identity: tlsIdentity, clientTrustRoots: bankRoots)
         self.logger = logger
     }
@@ -69,7 +73,7 @@ public final class Gateway: Sendable {
     /// The case system's HTTP API. `onRunning` receives the bound port.
     public func application(host: String? = nil, port: Int? = nil, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         GatewayApplication.build(
-            orders: orders, host: host ?? configuration.listenHost, port: port ?? configuration.listenPort,
+            orders: orders, auditPages: auditPages, host: host ?? configuration.listenHost, port: port ?? configuration.listenPort,
             logger: logger, onServerRunning: onRunning
         )
     }

@@ -8,11 +8,12 @@ import NIOSSL
 
 /// Builds the gateway's HTTP application (the case system's API) from its parts.
 public enum GatewayApplication {
-    public static func buildRouter(orders: OrdersAPI) -> Router<BasicRequestContext> {
+    public static func buildRouter(orders: OrdersAPI, auditPages: AuditPages? = nil) -> Router<BasicRequestContext> {
         let router = Router()
         router.add(middleware: ProblemMiddleware())
         router.get("/healthz") { _, _ in "ok" }
         orders.addRoutes(to: router)
+        auditPages?.addRoutes(to: router)
         return router
     }
 
@@ -36,11 +37,11 @@ public enum GatewayApplication {
 
     /// - Parameter onServerRunning: receives the bound port (useful with port 0).
     public static func build(
-        orders: OrdersAPI, host: String, port: Int, logger: Logger,
+        orders: OrdersAPI, auditPages: AuditPages? = nil, host: String, port: Int, logger: Logger,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         Application(
-            router: buildRouter(orders: orders),
+            router: buildRouter(orders: orders, auditPages: auditPages),
             configuration: .init(address: .hostname(host, port: port), serverName: "ayat"),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
             logger: logger

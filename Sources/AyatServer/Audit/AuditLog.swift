@@ -27,7 +27,7 @@ public actor AuditLog: Service {
         self.logger = logger
     }
 
-    public var verifier: NoteVerifier { signer.verifier }
+    public nonisolated var verifier: NoteVerifier { signer.verifier }
 
     public func run() async throws {
         while !Task.isCancelled, !Task.isShuttingDownGracefully {
