@@ -14,7 +14,7 @@ struct AuditCommand: AsyncParsableCommand {
             checkpoints are C2SP signed notes (Ed25519, key in STATE/audit/log.key, verifier key in \
             STATE/audit/log.vkey). An auditor verifies an export bundle with nothing but the bundle.
             """,
-        subcommands: [Checkpoint.self, Verify.self, Prove.self, Export.self]
+        subcommands: [Checkpoint.self, Verify.self, Prove.self, Consistency.self, Export.self]
     )
 
     static func open(_ state: StateOption) throws -> (StateDirectory, SQLiteStore, AuditLog) {
@@ -78,6 +78,37 @@ struct AuditCommand: AsyncParsableCommand {
             } else {
                 print(proof.serialized, terminator: "")
             }
+        }
+    }
+
+    struct Consistency: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print the RFC 6962 consistency proof between two checkpoints' tree sizes, one base64 hash a line, and check it."
+        )
+        @OptionGroup var state: StateOption
+        @Option(help: "The older tree size.") var from: UInt64
+        @Option(help: "The newer tree size.") var to: UInt64
+
+        func run() async throws {
+            let (_, store, log) = try AuditCommand.open(state)
+            let checkpoints = try await store.checkpoints()
+            guard let old = checkpoints.first(where: { $0.size == from }), let new = checkpoints.first(where: { $0.size == to }) else {
+                throw CommandFailure("no signed checkpoint of size \(from) and \(to); sizes signed: \(checkpoints.map { String($0.size) }.joined(separator: ", "))")
+            }
+            guard from > 0 else {
+                FileHandle.standardError.write(Data("consistent: the empty tree is a prefix of every tree (the proof is empty)\n".utf8))
+                return
+            }
+            let proof = try await AuditProofs.consistency(from: from, to: to, store: store)
+            let oldRoot = try SignedCheckpoint(parsing: old.note)
+            let newRoot = try SignedCheckpoint(parsing: new.note)
+            _ = try oldRoot.verify(using: [log.verifier], origin: log.origin)
+            _ = try newRoot.verify(using: [log.verifier], origin: log.origin)
+            try MerkleProofVerifier.verifyConsistency(
+                oldSize: from, newSize: to, proof: proof, oldRoot: oldRoot.checkpoint.rootHash, newRoot: newRoot.checkpoint.rootHash
+            )
+            for hash in proof { print(hash.base64) }
+            FileHandle.standardError.write(Data("consistent: checkpoint \(from) is a prefix of checkpoint \(to)\n".utf8))
         }
     }
 

@@ -92,6 +92,27 @@ import AyatStore
         #expect(report.problems.contains { $0.contains("checkpointSignatureInvalid") })
     }
 
+    @Test func consecutiveCheckpointsAreProvablyConsistent() async throws {
+        let state = temporaryState()
+        try await withDeployment(state: state) { deployment in
+            var sizes = [UInt64]()
+            for number in ["1409912345", "1400001111"] {
+                let holder = number == "1409912345" ? "วิภาวดี ศรีสุข" : "บริษัท ทองคำ เทรดดิ้ง จำกัด"
+                let reply = try await post(deployment, "/v1/orders", body: freezeOrderJSON(number: number, holder: holder))
+                let id = OrderID(rawValue: try #require(reply.json["id"] as? String))
+                try await waitFor(deployment, order: id) { record, _ in record.state.isTerminal }
+                sizes.append(try await deployment.gateway.auditLog.checkpoint().checkpoint.size)
+            }
+            let checkpoints = try await deployment.gateway.store.checkpoints()
+            let roots = try sizes.map { size in try SignedCheckpoint(parsing: try #require(checkpoints.first { $0.size == size }).note).checkpoint.rootHash }
+            let proof = try await AuditProofs.consistency(from: sizes[0], to: sizes[1], store: deployment.gateway.store)
+            try MerkleProofVerifier.verifyConsistency(oldSize: sizes[0], newSize: sizes[1], proof: proof, oldRoot: roots[0], newRoot: roots[1])
+            #expect(throws: (any Error).self) {
+                try MerkleProofVerifier.verifyConsistency(oldSize: sizes[0], newSize: sizes[1], proof: proof, oldRoot: roots[1], newRoot: roots[1])
+            }
+        }
+    }
+
     @Test func anExportBundleVerifiesAloneAndATamperedFileIsNamed() async throws {
         let state = try await loggedState()
         let store = try SQLiteStore(path: state.database.path)

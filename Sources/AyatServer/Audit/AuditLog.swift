@@ -11,7 +11,7 @@ import ServiceLifecycle
 /// the last checkpoint it signed: a log whose history was rewritten is never
 /// signed over, so the log never signs two inconsistent checkpoints.
 public actor AuditLog: Service {
-    public let origin: String
+    public nonisolated let origin: String
     private let store: any AuditLogStore
     private let signer: NoteSigner
     private let interval: Duration
