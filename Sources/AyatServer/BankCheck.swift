@@ -1,0 +1,100 @@
+import Foundation
+import AyatCore
+import AyatDialects
+import AyatPKI
+import AyatTransport
+import NIOSSL
+import X509
+
+/// `ayat banks check`: every profile loaded and checked before first use —
+/// keys, certificates, dialect, reachability — one readable line per bank.
+public enum BankCheck {
+    public struct Line: Sendable {
+        public var file: String
+        public var bank: String
+        public var ok: Bool
+        public var text: String
+    }
+
+    public static func run(state: StateDirectory, reachability: Bool = true, now: Date = Date()) async -> [Line] {
+        var lines = [Line]()
+        let files = ((try? FileManager.default.contentsOfDirectory(at: state.banksDirectory, includingPropertiesForKeys: nil)) ?? [])
+            .filter { ["yaml", "yml"].contains($0.pathExtension) }.sorted { $0.path < $1.path }
+        let gateway: Result<(GatewayConfiguration, SigningIdentity, TLSIdentity), any Error> = Result {
+            let configuration = try state.loadGatewayConfiguration()
+            let signing = try SigningIdentity(certificate: state.resolve(configuration.signing.certificate), privateKey: state.resolve(configuration.signing.privateKey))
+            let tls = try TLSIdentity(certificate: state.resolve(configuration.tls.certificate), privateKey: state.resolve(configuration.tls.privateKey))
+            return (configuration, signing, tls)
+        }
+        if case .failure(let error) = gateway {
+            lines.append(Line(file: state.relative(state.gatewayConfiguration), bank: "gateway", ok: false, text: "\(error)"))
+        }
+        if files.isEmpty {
+            lines.append(Line(file: state.relative(state.banksDirectory), bank: "-", ok: false, text: "no bank profiles (*.yaml) found"))
+        }
+        for file in files {
+            let name = state.relative(file)
+            do {
+                let profile = try YAMLFile.read(BankProfile.self, from: file)
+                let (_, signing, tls) = try gateway.get()
+                var facts = ["\(profile.dialect)", "ack \(profile.ack.mode)"]
+                var pinned = [Certificate]()
+                for (index, path) in profile.signing.certificates.enumerated() {
+                    let field = "signing.certificates[\(index)]"
+                    let certificates: [Certificate]
+                    do { certificates = try PEMFile.readCertificates(state.resolve(path)) } catch {
+                        throw ConfigurationError(file: name, field: field, reason: "\(error)")
+                    }
+                    for certificate in certificates {
+                        if certificate.notValidAfter < now {
+                            throw ConfigurationError(file: name, field: field, reason: "certificate \(certificate.subject) expired on \(Timestamp.format(certificate.notValidAfter))")
+                        }
+                        if certificate.notValidBefore > now {
+                            throw ConfigurationError(file: name, field: field, reason: "certificate \(certificate.subject) is not valid before \(Timestamp.format(certificate.notValidBefore))")
+                        }
+                        if let usage = try? certificate.extensions.keyUsage, !usage.digitalSignature {
+                            throw ConfigurationError(file: name, field: field, reason: "certificate \(certificate.subject) may not sign (no digitalSignature key usage)")
+                        }
+                    }
+                    pinned += certificates
+                }
+                if let earliest = pinned.map(\.notValidAfter).min() {
+                    facts.append("bank signing cert valid until \(Timestamp.formatSeconds(earliest).prefix(10))")
+                }
+                do { _ = try DialectRegistry.codec(for: profile.dialect, identity: signing, pinned: pinned) } catch {
+                    throw ConfigurationError(file: name, field: "dialect", reason: "\(error)")
+                }
+                let configuration: TLSConfigurationBox
+                do { configuration = TLSConfigurationBox(try MutualTLS.clientConfiguration(identity: tls, trustRoots: state.resolve(profile.tls.trustRoots))) } catch {
+                    throw ConfigurationError(file: name, field: "tls.trustRoots", reason: "\(error)")
+                }
+                guard URL(string: profile.endpoint)?.scheme == "https" else {
+                    throw ConfigurationError(file: name, field: "endpoint", reason: "must be an https:// URL (mutual TLS)")
+                }
+                var ok = true
+                if reachability {
+                    let client = BankClient(tls: configuration.value, connectTimeout: min(profile.timeouts.connect, 5), requestTimeout: 5)
+                    let started = Date()
+                    do {
+                        let response = try await client.get(profile.endpoint)
+                        facts.append("reachable over mTLS (HTTP \(response.status), \(Int(Date().timeIntervalSince(started) * 1000)) ms)")
+                    } catch {
+                        ok = false
+                        facts.append("unreachable: \(error)")
+                    }
+                    try? await client.shutdown()
+                }
+                lines.append(Line(file: name, bank: "\(profile.code) \(profile.name)", ok: ok, text: facts.joined(separator: " · ")))
+            } catch {
+                lines.append(Line(file: name, bank: file.deletingPathExtension().lastPathComponent, ok: false, text: "\(error)"))
+            }
+        }
+        return lines
+    }
+}
+
+/// Carries a TLS configuration across a `do` scope.
+struct TLSConfigurationBox: @unchecked Sendable {
+    let value: NIOSSL.TLSConfiguration
+    init(_ value: NIOSSL.TLSConfiguration) { self.value = value }
+}
