@@ -89,6 +89,7 @@ public struct LocalDeployment: Sendable {
             }
             let apiPort = PortPromise()
             let inboundPort = PortPromise()
+            let gatewayStopped = PortPromise()
             let gatewayGroup: ServiceGroup
             do {
                 gatewayGroup = ServiceGroup(configuration: .init(
@@ -112,10 +113,16 @@ public struct LocalDeployment: Sendable {
                 }
                 await apiPort.fail(ServerStoppedBeforeListening())
                 await inboundPort.fail(ServerStoppedBeforeListening())
+                await gatewayStopped.fulfil(0)
             }
 
+            // Reverse order: the gateway stops, then closes its connections to the
+            // banks, and only then do the banks stop (a TLS server otherwise
+            // waits for its clients' close_notify).
             func stop() async {
                 await gatewayGroup.triggerGracefulShutdown()
+                _ = try? await gatewayStopped.value
+                await gateway.shutdown()
                 await simulatorGroup.triggerGracefulShutdown()
             }
             let result: T
@@ -132,12 +139,10 @@ public struct LocalDeployment: Sendable {
             } catch {
                 await stop()
                 try? await group.waitForAll()
-                await gateway.shutdown()
                 throw error
             }
             await stop()
             try await group.waitForAll()
-            await gateway.shutdown()
             return result
         }
     }

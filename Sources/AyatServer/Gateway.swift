@@ -86,6 +86,7 @@ public final class Gateway: Sendable {
         )
     }
 
+    /// Closes the connections to the banks (idempotent).
     public func shutdown() async {
         await banks.shutdown()
     }

@@ -23,8 +23,11 @@ struct CodecPair {
 
 let orderLine = HTTPRequestLine(method: "POST", path: "/ayat/v1/messages")
 
+/// Now, to the second (the XML dialects carry seconds), so certificates made now are valid.
+func wholeSecondNow() -> Date { Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down)) }
+
 func sampleInstruction(holder: String = "สมชาย ใจดี", sender: String = "THACC", kind: OrderKind = .freeze) -> OrderInstruction {
-    let now = Timestamp.parse("2026-11-29T07:00:00Z")!
+    let now = wholeSecondNow()
     let order = Order(
         id: .generate(), kind: kind, caseID: CaseID("TH-CASE-2026-00001")!, bank: BankCode("014")!,
         account: Account(number: AccountNumber("1402339876")!, holderName: HolderName(holder)!),
@@ -53,7 +56,7 @@ func sampleInstruction(holder: String = "สมชาย ใจดี", sender: 
 
     @Test func aReceiptReadsBackAtTheGateway() throws {
         let pair = try CodecPair()
-        let now = Timestamp.parse("2026-11-29T07:00:05Z")!
+        let now = wholeSecondNow()
         let receipt = Receipt(
             messageID: .generate(prefix: "B014"), originalMessageID: .generate(), bank: BankCode("014")!, recipient: "THACC",
             createdAt: now, status: .rejected, reasonCode: "AC01", reasonText: "account does not exist"
@@ -64,7 +67,7 @@ func sampleInstruction(holder: String = "สมชาย ใจดี", sender: 
 
     @Test func anExecutionResultWithOnwardTransfersReadsBackAtTheGateway() throws {
         let pair = try CodecPair()
-        let now = Timestamp.parse("2026-11-29T07:00:05Z")!
+        let now = wholeSecondNow()
         let thb = Currency("THB")!
         let result = ExecutionResult(
             messageID: .generate(prefix: "E014"), originalMessageID: .generate(), bank: BankCode("014")!, recipient: "THACC",

@@ -36,7 +36,9 @@ public actor AuditLog: Service {
             } catch {
                 logger.critical("audit checkpoint refused", metadata: ["reason": "\(error)"])
             }
-            try? await Task.sleep(for: interval)
+            // Wakes early on graceful shutdown, so stopping never waits out the interval.
+            let interval = self.interval
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
         }
         _ = try? await checkpoint()
     }
