@@ -1,5 +1,14 @@
 import CLibXML2
 
+/// What a layout check sees: the parsed tree, the one Signature and where each Reference
+/// resolved (nil for URI="", the whole document), in SignedInfo order.
+struct SignatureLayoutContext {
+    let root: xmlNodePtr
+    let signature: xmlNodePtr
+    let structure: SignatureStructure
+    let targets: [xmlNodePtr?]
+}
+
 /// The key-agnostic core of verification shared by ``XMLSignatureVerifier`` (pinned
 /// certificates) and ``XMLPublicKeyVerifier`` (pinned raw keys).
 ///
@@ -18,11 +27,14 @@ enum SignatureValidation {
     ///   - candidates: the keys worth trying, chosen from KeyInfo hints (throws to refuse, e.g.
     ///     an unpinned certificate), as indices into the caller's pinned list.
     ///   - acceptSigner: called with the index of the key that verified (e.g. to check validity).
+    ///   - layout: a profile's structural rules (where the Signature sits, what each Reference
+    ///     must cover), checked after every Reference resolved and before any cryptography.
     static func verify(
         _ document: [UInt8],
         policy: XMLVerificationPolicy,
         candidates: (SignatureStructure) throws -> [(index: Int, key: XMLVerificationKey)],
-        acceptSigner: (Int) throws -> Void
+        acceptSigner: (Int) throws -> Void,
+        layout: ((SignatureLayoutContext) throws -> Void)? = nil
     ) throws -> Outcome {
         let parsed = try LibXML2Document(parsing: document, maxBytes: policy.maxDocumentBytes)
         let inventory = try DocumentInventory(document: parsed, limits: policy, signatureChecks: true)
@@ -58,6 +70,8 @@ enum SignatureValidation {
                 .referenceNotRoot,
                 "no Reference URI=\"\" covers the document; the root the caller reads would not be what was signed")
         }
+        try layout?(
+            SignatureLayoutContext(root: inventory.root, signature: signature, structure: structure, targets: targets))
 
         // SignedInfo → SignatureValue.
         let keys = try candidates(structure)

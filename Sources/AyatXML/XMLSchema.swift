@@ -1,4 +1,5 @@
 import CLibXML2
+import Foundation
 
 /// A compiled W3C XML Schema (libxml2). Compile once, then validate from any number of tasks
 /// at once: the compiled schema is only read during validation and every call creates its own
@@ -34,6 +35,26 @@ public struct XMLSchema: Sendable {
         guard let schema else {
             throw XMLSignatureError(
                 .schemaMalformed, "line \(problem.line): \(LibXML2Document.message(of: problem))")
+        }
+        compiled = Compiled(schema)
+    }
+
+    /// Compiles a schema file (trusted input: it ships with the application). Unlike
+    /// ``init(xsd:)``, relative `xs:import`/`xs:include` locations resolve next to the file, so a
+    /// schema spanning several namespaces (one file per namespace) can be compiled.
+    public init(contentsOf file: URL) throws {
+        _ = libxml2Initialized
+        var problem = ayat_xml_problem()
+        let schema: xmlSchemaPtr? = withUnsafeMutablePointer(to: &problem) { problemPointer in
+            guard let parser = xmlSchemaNewParserCtxt(file.path) else { return nil }
+            defer { xmlSchemaFreeParserCtxt(parser) }
+            ayat_schema_parser_capture_errors(parser, problemPointer)
+            return xmlSchemaParse(parser)
+        }
+        guard let schema else {
+            throw XMLSignatureError(
+                .schemaMalformed,
+                "\(file.lastPathComponent) line \(problem.line): \(LibXML2Document.message(of: problem))")
         }
         compiled = Compiled(schema)
     }

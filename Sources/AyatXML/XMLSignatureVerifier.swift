@@ -36,10 +36,18 @@ public struct XMLSignatureVerifier: Sendable {
     /// by URI="" and by `#id`).
     /// - Parameter time: the instant at which the signer certificate must be valid.
     public func verify(_ document: [UInt8], at time: Date = Date()) throws -> VerifiedXMLDocument {
+        try verify(document, at: time, layout: nil)
+    }
+
+    /// ``verify(_:at:)`` with a profile's layout rules checked before any cryptography.
+    func verify(
+        _ document: [UInt8], at time: Date, layout: ((SignatureLayoutContext) throws -> Void)?
+    ) throws -> VerifiedXMLDocument {
         let outcome = try SignatureValidation.verify(
             document, policy: policy,
             candidates: { structure in try candidates(for: structure) },
-            acceptSigner: { index in try checkValidity(of: pinned[index].certificate, at: time) })
+            acceptSigner: { index in try checkValidity(of: pinned[index].certificate, at: time) },
+            layout: layout)
         return VerifiedXMLDocument(
             signer: pinned[outcome.keyIndex].certificate, root: outcome.root, algorithm: outcome.algorithm,
             references: outcome.references)

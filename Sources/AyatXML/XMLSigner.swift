@@ -9,7 +9,7 @@ import _CryptoExtras
 public struct XMLSigner: Sendable {
     public let algorithm: XMLSignatureAlgorithm
     public let certificate: Certificate
-    private let key: XMLSigningKey
+    let key: XMLSigningKey
     /// KeyInfo values are fixed per certificate: compute them once, not per message.
     private let issuerName: String
     private let serialNumber: String
@@ -111,7 +111,7 @@ extension XMLSigningKey {
 
 /// Creates the ds:* nodes of a Signature inside one document (no whitespace between them,
 /// so canonical and serialised forms agree without reformatting).
-private struct NodeBuilder {
+struct NodeBuilder {
     let document: xmlDocPtr
 
     func element(_ name: String, namespace: xmlNsPtr?) -> xmlNodePtr {
