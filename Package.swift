@@ -77,6 +77,7 @@ let package = Package(
             name: "AyatDialects",
             dependencies: [
                 "AyatCore", "AyatXML", "AyatJOSE", "AyatPKI",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Yams", package: "Yams"),
             ],

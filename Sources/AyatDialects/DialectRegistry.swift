@@ -42,5 +42,8 @@ public enum DialectRegistry {
 
     /// Signature checks of the dialects that sign outside the body (JSON dialects).
     typealias SignatureCheck = @Sendable ([UInt8], [String: String], String?, [Certificate], Date) throws -> Void
-    static let signatureCheckers: [DialectName: SignatureCheck] = [:]
+    static let signatureCheckers: [DialectName: SignatureCheck] = [
+        .jwsDetached: JWSSignatureChecks.detached,
+        .jwsHeader: JWSSignatureChecks.header,
+    ]
 }

@@ -35,7 +35,7 @@ struct DemoCommand: AsyncParsableCommand {
         let logger = Console.logger("ayat.demo")
         let timeout = self.timeout
         let allExecuted = try await LocalDeployment.run(state: directory, banks: banks, logger: logger) { deployment in
-            print("Gateway API on \(deployment.apiBaseURL) · banks over mutual TLS, messages signed RSA-SHA256")
+            print("Gateway API on \(deployment.apiBaseURL) · every bank over mutual TLS, every message signed in the bank's dialect")
             for bank in banks {
                 print("  bank \(bank.code)  \(bank.dialect)  ack \(bank.acknowledgement.mode)  \(bank.name)")
             }

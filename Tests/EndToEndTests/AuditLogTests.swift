@@ -14,7 +14,9 @@ import AyatStore
     func loggedState() async throws -> StateDirectory {
         let state = temporaryState()
         try await withDeployment(state: state) { deployment in
-            for (bank, number, holder) in [("014", "1402339876", "สมชาย ใจดี"), ("004", "0048812230", "ประเสริฐ มั่นคง")] {
+            for (bank, number, holder) in [
+                ("014", "1402339876", "สมชาย ใจดี"), ("004", "0048812230", "ประเสริฐ มั่นคง"), ("025", "0251234567", "ชยพล วงศ์ใหญ่"),
+            ] {
                 let reply = try await post(deployment, "/v1/orders", body: freezeOrderJSON(bank: bank, number: number, holder: holder))
                 let id = OrderID(rawValue: try #require(reply.json["id"] as? String))
                 try await waitFor(deployment, order: id) { record, _ in record.state.isTerminal }
@@ -155,6 +157,18 @@ import AyatStore
         #expect(run.status == 0, "\(run.output)")
         #expect(run.output.contains("root matches"))
 
+        // joserfc checks every exported JSON-dialect message (an HTTP message file) against its bundled certificate.
+        let jose = state.url.appending(path: "check_jose.py")
+        try BundleCheckScript.joserfc.write(to: jose, atomically: true, encoding: .utf8)
+        let joseRun = try ExternalTool.run(python, [jose.path, bundle.path])
+        if joseRun.output.contains("No module named 'joserfc'") {
+            if ExternalTool.onCI { Issue.record("python joserfc is required on CI") }
+        } else {
+            #expect(joseRun.status == 0, "\(joseRun.output)")
+            #expect(joseRun.output.contains("joserfc verified"), "\(joseRun.output)")
+            #expect(!joseRun.output.contains("verified 0 "), "the bundle must hold JSON-dialect messages")
+        }
+
         guard let xmlsec1 = ExternalTool.require("xmlsec1") else { return }
         let manifest = try JSONDecoder().decode(AuditBundle.Manifest.self, from: Data(contentsOf: bundle.appending(path: "manifest.json")))
         for message in manifest.messages where message.file.hasSuffix(".xml") {
@@ -169,6 +183,49 @@ import AyatStore
 
 /// An auditor's few lines of Python: nothing from Ayat but the bundle's files.
 enum BundleCheckScript {
+    static let joserfc = #"""
+import base64, json, os, sys
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from joserfc import jws
+from joserfc.jwk import import_key
+from joserfc.jws import JWSRegistry
+from joserfc.registry import HeaderParameter
+
+bundle = sys.argv[1]
+manifest = json.load(open(os.path.join(bundle, "manifest.json")))
+custom = {name: HeaderParameter(name, "str") for name in
+          ["iss", "tan", "FSPIOP-URI", "FSPIOP-HTTP-Method", "FSPIOP-Source", "FSPIOP-Destination", "FSPIOP-Date"]}
+custom["iat"] = HeaderParameter("iat", "int")
+checked = 0
+for message in manifest["messages"]:
+    if not message["file"].endswith(".http"):
+        continue
+    raw = open(os.path.join(bundle, message["file"]), "rb").read()
+    head, body = raw.split(b"\r\n\r\n", 1)
+    headers = {}
+    for line in head.decode().split("\r\n")[1:]:
+        name, value = line.split(":", 1)
+        headers[name.strip().lower()] = value.strip()
+    if "x-jws-signature" in headers:
+        token = headers["x-jws-signature"]
+    else:
+        signed = json.loads(headers["fspiop-signature"])
+        token = signed["protectedHeader"] + ".." + signed["signature"]
+    protected = json.loads(base64.urlsafe_b64decode(token.split(".")[0] + "=" * (-len(token.split(".")[0]) % 4)))
+    alg = protected["alg"]
+    cert = x509.load_pem_x509_certificate(open(os.path.join(bundle, message["signerCertificate"]), "rb").read())
+    pem = cert.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    key = import_key(pem, "RSA" if alg[0] in "RP" else "EC")
+    registry = JWSRegistry(header_registry=custom, algorithms=[alg])
+    registry.max_header_length = 8192
+    registry.max_payload_length = 1 << 20
+    obj = jws.deserialize_compact(token, key, algorithms=[alg], registry=registry, payload=body)
+    assert obj.payload == body, message["file"]
+    checked += 1
+print("joserfc verified %d JSON-dialect messages" % checked)
+"""#
+
     static let source = #"""
 import base64, hashlib, json, os, sys
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
