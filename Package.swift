@@ -196,7 +196,10 @@ let package = Package(
         ),
         .testTarget(
             name: "AyatDialectsTests",
-            dependencies: ["AyatDialects", "AyatCore", "AyatPKI", "AyatXML", "AyatJOSE"],
+            dependencies: [
+                "AyatDialects", "AyatCore", "AyatPKI", "AyatXML", "AyatJOSE",
+                .product(name: "X509", package: "swift-certificates"),
+            ],
             swiftSettings: upcoming
         ),
         .testTarget(name: "AyatStoreTests", dependencies: ["AyatStore", "AyatCore"], swiftSettings: upcoming),

@@ -6,9 +6,15 @@ import X509
 /// the JWS must verify against one of the pinned certificates (by kid), at the
 /// time the message was recorded. Nothing else about the message is judged.
 enum JWSSignatureChecks {
-    static func pinnedKeys(_ certificates: [Certificate]) throws -> [String: JWSVerificationKey] {
+    /// Keys by kid, from the pinned certificates valid at `time` (a signature
+    /// by a key whose certificate had expired, or was not yet valid, proves nothing).
+    static func pinnedKeys(_ certificates: [Certificate], at time: Date) throws -> [String: JWSVerificationKey] {
         var keys = [String: JWSVerificationKey]()
-        for certificate in certificates {
+        let valid = certificates.filter { $0.notValidBefore <= time && time <= $0.notValidAfter }
+        if valid.isEmpty, let first = certificates.first {
+            throw DialectError(.signatureInvalid, "certificate \(first.subject) is not valid at \(time) (valid \(first.notValidBefore) to \(first.notValidAfter))")
+        }
+        for certificate in valid {
             guard let key = JWSVerificationKey(certificate.publicKey) else {
                 throw DialectError(.signatureInvalid, "certificate \(certificate.subject) has no usable public key")
             }
@@ -21,7 +27,7 @@ enum JWSSignatureChecks {
         guard let token = headers[JWSDetachedCodec.signatureHeader] else {
             throw DialectError(.signatureInvalid, "\(JWSDetachedCodec.signatureHeader) header is missing")
         }
-        let keys = try pinnedKeys(pinned)
+        let keys = try pinnedKeys(pinned, at: time)
         let unencoded = token.split(separator: ".").first.flatMap { try? Base64URL.decode($0) }
             .map { String(decoding: $0, as: UTF8.self).contains("\"b64\":false") } ?? false
         do {
@@ -37,7 +43,7 @@ enum JWSSignatureChecks {
         }
         let token = try JWSHeaderCodec.detachedToken(value)
         do {
-            let verified = try JWSVerifier(pinned: try pinnedKeys(pinned), policy: JWSHeaderCodec.policy()).verifyDetached(token, payload: bytes, at: time)
+            let verified = try JWSVerifier(pinned: try pinnedKeys(pinned, at: time), policy: JWSHeaderCodec.policy()).verifyDetached(token, payload: bytes, at: time)
             // The signed request line must be the one the message travelled with.
             if let requestLine {
                 let parts = requestLine.split(separator: " ", maxSplits: 1).map(String.init)
