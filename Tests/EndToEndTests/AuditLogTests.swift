@@ -124,6 +124,7 @@ import AyatStore
 
         let clean = try AuditBundle.verify(bundle)
         #expect(clean.isClean, "\(clean.rendered)")
+        #expect(clean.checkpointsVerified >= 2, "every checkpoint up to the exported one is in the bundle and checked")
 
         let manifest = try JSONDecoder().decode(AuditBundle.Manifest.self, from: Data(contentsOf: bundle.appending(path: "manifest.json")))
         #expect(manifest.messages.map(\.direction).contains("out") && manifest.messages.map(\.direction).contains("in"))

@@ -17,6 +17,7 @@ import X509
 /// proofs/NNNNNN.tlog-proof C2SP tlog-proof of each leaf against the checkpoint
 /// certs/*.pem              the signers' certificates
 /// checkpoint.note          the signed checkpoint the proofs refer to
+/// checkpoints/SIZE.note    every checkpoint the log signed up to it (their consistency is checked too)
 /// log.vkey                 the log's verifier key
 /// ```
 public enum AuditBundle {
@@ -41,6 +42,7 @@ public enum AuditBundle {
         public var treeSize: UInt64
         public var rootHash: String
         public var checkpoint: String
+        public var checkpoints: [String]
         public var logKey: String
         public var messages: [Message]
     }
@@ -48,7 +50,7 @@ public enum AuditBundle {
     /// Writes the bundle for the whole log, under a fresh checkpoint. Returns a one-line summary.
     public static func export(state: StateDirectory, store: some GatewayStore, log: AuditLog, to directory: URL) async throws -> String {
         let fileManager = FileManager.default
-        for sub in ["messages", "leaves", "proofs", "certs"] {
+        for sub in ["messages", "leaves", "proofs", "certs", "checkpoints"] {
             try fileManager.createDirectory(at: directory.appending(path: sub), withIntermediateDirectories: true)
         }
         let signed = try await log.checkpoint()
@@ -69,8 +71,13 @@ public enum AuditBundle {
 
         var manifest = Manifest(
             origin: log.origin, treeSize: size, rootHash: signed.checkpoint.rootHash.base64,
-            checkpoint: "checkpoint.note", logKey: "log.vkey", messages: []
+            checkpoint: "checkpoint.note", checkpoints: [], logKey: "log.vkey", messages: []
         )
+        for stored in try await store.checkpoints() where stored.size <= size {
+            let path = "checkpoints/\(stored.size).note"
+            try stored.note.write(to: directory.appending(path: path), atomically: true, encoding: .utf8)
+            manifest.checkpoints.append(path)
+        }
         for entry in entries {
             guard let message = entry.message, let leaf = entry.leaf else {
                 throw AuditLogError("leaf \(entry.index) has no stored message: run `ayat audit verify`")
@@ -158,7 +165,9 @@ public enum AuditBundle {
             }
         }
         result.leafCount = UInt64(leaves.count)
-        let report = AuditLogVerifier(verifiers: [verifier], origin: manifest.origin).verify(leaves: leaves, checkpoints: [checkpointText])
+        var checkpointTexts = try manifest.checkpoints.map { String(decoding: try read($0), as: UTF8.self) }
+        if !checkpointTexts.contains(checkpointText) { checkpointTexts.append(checkpointText) }
+        let report = AuditLogVerifier(verifiers: [verifier], origin: manifest.origin).verify(leaves: leaves, checkpoints: checkpointTexts)
         result.problems += report.findings.map(\.description)
         result.checkpointsVerified = report.verifiedCheckpoints.count
         return result
