@@ -20,15 +20,7 @@ extension XMLSigner {
                 "certificate \(certificate.subject) has no subjectKeyIdentifier extension; the BAH layout names the signer by X509SKI"
             )
         }
-        let policy = XMLVerificationPolicy.strict
-        let parsed = try LibXML2Document(parsing: document, maxBytes: policy.maxDocumentBytes)
-        let inventory = try DocumentInventory(document: parsed, limits: policy, signatureChecks: true)
-        guard inventory.signatures.isEmpty else {
-            throw XMLSignatureError(.multipleSignatures, "the document is already signed")
-        }
-        guard inventory.elementsByID[Self.keyInfoID] == nil else {
-            throw XMLSignatureError(.duplicateID, "the document already uses the id '\(Self.keyInfoID)'")
-        }
+        let (parsed, inventory) = try unsignedDocument(document)
         let parts = try BusinessApplicationHeaderLayout.parts(of: inventory.root)
         guard let documentID = LibXML2Node.attribute(parts.document, "Id"), !documentID.isEmpty,
             inventory.elementsByID[documentID] == parts.document
@@ -38,13 +30,7 @@ extension XMLSigner {
         let sgntr = try Self.signatureEnvelope(in: parts.header, document: parsed.pointer)
         let sha256 = XMLDigestAlgorithm.sha256
 
-        let builder = NodeBuilder(document: parsed.pointer)
-        let signature = builder.element("Signature", namespace: nil)
-        guard let ds = xmlNewNs(signature, XMLNamespaces.dsig, "ds") else {
-            throw XMLSignatureError(.internalFailure, "cannot declare the ds namespace")
-        }
-        xmlSetNs(signature, ds)
-        xmlAddChild(sgntr, signature)
+        let (builder, signature, ds) = try newSignature(in: parsed, under: sgntr)
 
         let keyInfo = builder.child(of: signature, "KeyInfo", ds)
         xmlNewProp(keyInfo, "Id", Self.keyInfoID)
@@ -58,29 +44,10 @@ extension XMLSigner {
         let documentDigest = try parsed.withCanonicalBytes(
             apex: parts.document, excluding: nil, mode: .exclusive, withComments: false, inclusivePrefixes: []
         ) { sha256.digest($0) }
-        let keyInfoDigest = try parsed.withCanonicalBytes(
-            apex: keyInfo, excluding: nil, mode: .exclusive, withComments: false, inclusivePrefixes: []
-        ) { sha256.digest($0) }
-
-        let signedInfo = builder.element("SignedInfo", namespace: ds)
-        xmlAddPrevSibling(keyInfo, signedInfo)
-        builder.child(of: signedInfo, "CanonicalizationMethod", ds, algorithm: XMLTransform.exclusiveC14N.uri)
-        builder.child(of: signedInfo, "SignatureMethod", ds, algorithm: algorithm.uri)
-        builder.reference(
-            in: signedInfo, ds, uri: "", transforms: [.envelopedSignature, .exclusiveC14N], digest: wholeDigest)
-        builder.reference(
-            in: signedInfo, ds, uri: "#\(documentID)", transforms: [.exclusiveC14N], digest: documentDigest)
-        builder.reference(
-            in: signedInfo, ds, uri: "#\(Self.keyInfoID)", transforms: [.exclusiveC14N], digest: keyInfoDigest)
-
-        let signatureValue = try parsed.withCanonicalBytes(
-            apex: signedInfo, excluding: nil, mode: .exclusive, withComments: false, inclusivePrefixes: []
-        ) { try key.sign($0, algorithm: algorithm) }
-        let valueElement = builder.element("SignatureValue", namespace: ds)
-        xmlAddPrevSibling(keyInfo, valueElement)
-        xmlNodeAddContent(valueElement, XMLDSigEncoding.encodeBase64(signatureValue))
-
-        return try parsed.serializedUTF8()
+        return try completeSignature(in: parsed, builder: builder, ds: ds, keyInfo: keyInfo, references: [
+            (uri: "", transforms: [.envelopedSignature, .exclusiveC14N], digest: wholeDigest),
+            (uri: "#\(documentID)", transforms: [.exclusiveC14N], digest: documentDigest),
+        ])
     }
 
     /// The empty `Sgntr` of `header`, created in head.001 order when absent.

@@ -44,6 +44,33 @@ public struct XMLSigner: Sendable {
     /// (base64 DER). SignedInfo is canonicalised with exc-c14n; digests are SHA-256.
     /// - Returns: UTF-8 bytes with an XML declaration. The content's whitespace is untouched.
     public func signEnveloped(_ document: [UInt8]) throws -> [UInt8] {
+        let (parsed, inventory) = try unsignedDocument(document)
+        let sha256 = XMLDigestAlgorithm.sha256
+
+        // Digest of the content before the Signature exists equals URI="" minus the Signature.
+        let contentDigest = try parsed.withCanonicalBytes(
+            apex: nil, excluding: nil, mode: .exclusive, withComments: false, inclusivePrefixes: []
+        ) { sha256.digest($0) }
+
+        let (builder, signature, ds) = try newSignature(in: parsed, under: inventory.root)
+        let keyInfo = builder.child(of: signature, "KeyInfo", ds)
+        xmlNewProp(keyInfo, "Id", Self.keyInfoID)
+        let x509Data = builder.child(of: keyInfo, "X509Data", ds)
+        let issuerSerial = builder.child(of: x509Data, "X509IssuerSerial", ds)
+        builder.child(of: issuerSerial, "X509IssuerName", ds, text: issuerName)
+        builder.child(of: issuerSerial, "X509SerialNumber", ds, text: serialNumber)
+        builder.child(of: x509Data, "X509Certificate", ds, text: certificateBase64)
+
+        return try completeSignature(in: parsed, builder: builder, ds: ds, keyInfo: keyInfo, references: [
+            (uri: "", transforms: [.envelopedSignature, .exclusiveC14N], digest: contentDigest),
+        ])
+    }
+
+    // MARK: Shared by every layout
+
+    /// Parses a document about to be signed: within the strict limits, not signed yet, and
+    /// not already using the KeyInfo's id.
+    func unsignedDocument(_ document: [UInt8]) throws -> (LibXML2Document, DocumentInventory) {
         let policy = XMLVerificationPolicy.strict
         let parsed = try LibXML2Document(parsing: document, maxBytes: policy.maxDocumentBytes)
         let inventory = try DocumentInventory(document: parsed, limits: policy, signatureChecks: true)
@@ -53,41 +80,40 @@ public struct XMLSigner: Sendable {
         guard inventory.elementsByID[Self.keyInfoID] == nil else {
             throw XMLSignatureError(.duplicateID, "the document already uses the id '\(Self.keyInfoID)'")
         }
-        let root = inventory.root
-        let sha256 = XMLDigestAlgorithm.sha256
+        return (parsed, inventory)
+    }
 
-        // Digest of the content before the Signature exists equals URI="" minus the Signature.
-        let contentDigest = try parsed.withCanonicalBytes(
-            apex: nil, excluding: nil, mode: .exclusive, withComments: false, inclusivePrefixes: []
-        ) { sha256.digest($0) }
-
+    /// An empty `ds:Signature` appended to `parent`, with its namespace declared on it.
+    func newSignature(in parsed: LibXML2Document, under parent: xmlNodePtr) throws -> (NodeBuilder, xmlNodePtr, xmlNsPtr) {
         let builder = NodeBuilder(document: parsed.pointer)
         let signature = builder.element("Signature", namespace: nil)
         guard let ds = xmlNewNs(signature, XMLNamespaces.dsig, "ds") else {
             throw XMLSignatureError(.internalFailure, "cannot declare the ds namespace")
         }
         xmlSetNs(signature, ds)
-        xmlAddChild(root, signature)
+        xmlAddChild(parent, signature)
+        return (builder, signature, ds)
+    }
 
-        let keyInfo = builder.child(of: signature, "KeyInfo", ds)
-        xmlNewProp(keyInfo, "Id", Self.keyInfoID)
-        let x509Data = builder.child(of: keyInfo, "X509Data", ds)
-        let issuerSerial = builder.child(of: x509Data, "X509IssuerSerial", ds)
-        builder.child(of: issuerSerial, "X509IssuerName", ds, text: issuerName)
-        builder.child(of: issuerSerial, "X509SerialNumber", ds, text: serialNumber)
-        builder.child(of: x509Data, "X509Certificate", ds, text: certificateBase64)
+    /// Digests `keyInfo` as the last Reference, then adds SignedInfo (exc-c14n, the signer's
+    /// algorithm, `references` then `#KeyInfo`) and the SignatureValue over its canonical form,
+    /// both before `keyInfo`. Returns the signed document's bytes.
+    func completeSignature(
+        in parsed: LibXML2Document, builder: NodeBuilder, ds: xmlNsPtr, keyInfo: xmlNodePtr,
+        references: [(uri: String, transforms: [XMLTransform], digest: [UInt8])]
+    ) throws -> [UInt8] {
         let keyInfoDigest = try parsed.withCanonicalBytes(
             apex: keyInfo, excluding: nil, mode: .exclusive, withComments: false, inclusivePrefixes: []
-        ) { sha256.digest($0) }
+        ) { XMLDigestAlgorithm.sha256.digest($0) }
 
         let signedInfo = builder.element("SignedInfo", namespace: ds)
         xmlAddPrevSibling(keyInfo, signedInfo)
         builder.child(of: signedInfo, "CanonicalizationMethod", ds, algorithm: XMLTransform.exclusiveC14N.uri)
         builder.child(of: signedInfo, "SignatureMethod", ds, algorithm: algorithm.uri)
-        builder.reference(
-            in: signedInfo, ds, uri: "", transforms: [.envelopedSignature, .exclusiveC14N], digest: contentDigest)
-        builder.reference(
-            in: signedInfo, ds, uri: "#\(Self.keyInfoID)", transforms: [.exclusiveC14N], digest: keyInfoDigest)
+        for reference in references {
+            builder.reference(in: signedInfo, ds, uri: reference.uri, transforms: reference.transforms, digest: reference.digest)
+        }
+        builder.reference(in: signedInfo, ds, uri: "#\(Self.keyInfoID)", transforms: [.exclusiveC14N], digest: keyInfoDigest)
 
         let signatureValue = try parsed.withCanonicalBytes(
             apex: signedInfo, excluding: nil, mode: .exclusive, withComments: false, inclusivePrefixes: []
