@@ -27,6 +27,8 @@ public actor Ledger {
     /// What the bank answered to one message: the signed reply sent back, and
     /// for asynchronous banks the execution result to deliver later.
     struct Answer: Sendable {
+        /// What the bank said, to sign again for another request line (a poll, a callback).
+        var said: BankReply
         var reply: RenderedMessage
         var result: ExecutionResult?
     }

@@ -153,7 +153,7 @@ public final class SimulatedBank: Sendable {
                 }
             }
             let signed = try codec.renderReply(reply, request: request)
-            let answer = Ledger.Answer(reply: signed, result: result)
+            let answer = Ledger.Answer(said: reply, reply: signed, result: result)
             if let committed = await ledger.commit(instruction, bank: configuration.code, decision: decision, answer: answer) {
                 if mode == "callback", let result = committed.result, committed.reply == signed {
                     callbackQueue.yield(PendingCallback(result: result, due: Date().addingTimeInterval(configuration.acknowledgement.executionDelay ?? 0.2)))
@@ -181,12 +181,11 @@ public final class SimulatedBank: Sendable {
         guard let answer = await ledger.answer(to: id) else {
             return Response(status: .notFound, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: "unknown message \(id)\n")))
         }
-        guard let result = answer.result else { return reply(answer.reply, corrupt: faults.corruptSignature) }
-        let ready = result.createdAt.addingTimeInterval(configuration.acknowledgement.executionDelay ?? 0.2) <= Date()
-        guard ready else { return reply(answer.reply, corrupt: faults.corruptSignature) }
-        let signed = try await state.signedResult(for: id) {
-            try codec.renderReply(.result(result), request: HTTPRequestLine(method: "GET", path: Self.resultPath(id)))
-        }
+        let line = HTTPRequestLine(method: "GET", path: Self.resultPath(id))
+        let ready = answer.result.map { $0.createdAt.addingTimeInterval(configuration.acknowledgement.executionDelay ?? 0.2) <= Date() } ?? false
+        // Not executed yet: the receipt again, signed for this request (dialects that bind the URI need it).
+        let said: BankReply = ready ? .result(answer.result!) : answer.said
+        let signed = try await state.signedReply(for: id, said: said, request: line) { try codec.renderReply(said, request: line) }
         return reply(signed, corrupt: faults.corruptSignature)
     }
 
@@ -228,8 +227,9 @@ public final class SimulatedBank: Sendable {
             }
             do {
                 let path = URL(string: url)?.path ?? "/"
-                let signed = try await state.signedResult(for: callback.result.originalMessageID) {
-                    try codec.renderReply(.result(callback.result), request: HTTPRequestLine(method: "POST", path: path))
+                let line = HTTPRequestLine(method: "POST", path: path)
+                let signed = try await state.signedReply(for: callback.result.originalMessageID, said: .result(callback.result), request: line) {
+                    try codec.renderReply(.result(callback.result), request: line)
                 }
                 let faults = await state.currentFaults()
                 let sent = faults.corruptCallbackSignature ? Self.corruptSignature(signed) : signed
@@ -287,8 +287,14 @@ actor SimulatorState {
     private var faults = SimulatorFaults()
     private(set) var requests = 0
     private(set) var callbackURL: String?
-    /// A result is signed once and sent identically on every poll or callback retry.
-    private var signedResults: [MessageID: RenderedMessage] = [:]
+    /// A reply is signed once per request line and sent identically on every poll or callback retry.
+    private var signedReplies: [SignedReplyKey: RenderedMessage] = [:]
+
+    struct SignedReplyKey: Hashable {
+        let id: MessageID
+        let kind: String
+        let request: HTTPRequestLine
+    }
 
     private(set) var callbackRefusals = 0
     private var refusalWaiters: [(count: Int, continuation: CheckedContinuation<Void, Never>)] = []
@@ -318,10 +324,11 @@ actor SimulatorState {
         return (false, faults.corruptReceiptSignature)
     }
 
-    func signedResult(for id: MessageID, sign: @Sendable () throws -> RenderedMessage) throws -> RenderedMessage {
-        if let signed = signedResults[id] { return signed }
+    func signedReply(for id: MessageID, said: BankReply, request: HTTPRequestLine, sign: @Sendable () throws -> RenderedMessage) throws -> RenderedMessage {
+        let key = SignedReplyKey(id: id, kind: said.kind, request: request)
+        if let signed = signedReplies[key] { return signed }
         let signed = try sign()
-        signedResults[id] = signed
+        signedReplies[key] = signed
         return signed
     }
 }
