@@ -7,10 +7,12 @@ struct Ayat: AsyncParsableCommand {
         commandName: "ayat",
         abstract: "The gateway between an anti-scam operation centre and the banks.",
         discussion: """
-            Ayat takes freeze orders over HTTP, turns each into the target bank's signed \
-            message, delivers it over mutual TLS and tracks the bank's signed receipt.
+            Ayat takes freeze, release and refund orders over HTTP, turns each into the \
+            target bank's signed message (XMLDSig or JWS, in the bank's dialect), delivers it \
+            over mutual TLS, tracks the bank's signed receipt and execution result, and keeps \
+            every message in a tamper-evident log that auditors verify offline.
 
-            Everything a gateway keeps (SQLite store, dev PKI, bank profiles) lives in one \
+            Everything a gateway keeps (SQLite store, dev PKI, bank profiles, the log's key) lives in one \
             state directory: pass it as --state DIR (default: $AYAT_STATE or ./.ayat).
             """,
         subcommands: [DemoCommand.self, ServeCommand.self, CertsCommand.self, OrdersCommand.self, AuditCommand.self, BanksCommand.self, RenderCommand.self, VerifyCommand.self, BenchCommand.self]

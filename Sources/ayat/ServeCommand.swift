@@ -6,7 +6,7 @@ import ServiceLifecycle
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Run the gateway: the case system's HTTP API and the dispatcher.",
+        abstract: "Run the gateway: the case system's API, the banks' callback endpoint, the dispatcher and the audit log.",
         discussion: "Reads STATE/gateway.yaml, STATE/banks/*.yaml and the keys they name; stores in STATE/ayat.sqlite. Stops gracefully on SIGINT or SIGTERM."
     )
 
