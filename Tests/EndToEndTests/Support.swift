@@ -88,9 +88,12 @@ func waitFor(
 ) async throws -> OrderRecord {
     let store = deployment.gateway.store
     let changes = await deployment.gateway.feed.subscribe()
+    // The timeline is read first: the order read after it is at least as new,
+    // and states only move forward.
     @Sendable func check() async throws -> OrderRecord? {
+        let timeline = try await store.timeline(of: id)
         guard let record = try await store.order(id) else { return nil }
-        return condition(record, try await store.timeline(of: id)) ? record : nil
+        return condition(record, timeline) ? record : nil
     }
     return try await withThrowingTaskGroup(of: OrderRecord?.self) { group in
         group.addTask {
@@ -116,8 +119,10 @@ func waitFor(
 
 /// External verifiers: present on CI (installed by .ci/run), optional on a developer's machine.
 enum ExternalTool {
+    /// Looks the tool up on PATH first (where .ci/run's pip installs for python3), then the usual places.
     static func path(_ name: String) -> String? {
-        for directory in ["/usr/bin", "/usr/local/bin", "/bin"] {
+        let searchPath = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map(String.init)
+        for directory in searchPath + ["/usr/bin", "/usr/local/bin", "/bin"] {
             let candidate = "\(directory)/\(name)"
             if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
         }
