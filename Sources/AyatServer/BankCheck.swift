@@ -21,10 +21,7 @@ public enum BankCheck {
         let files = ((try? FileManager.default.contentsOfDirectory(at: state.banksDirectory, includingPropertiesForKeys: nil)) ?? [])
             .filter { ["yaml", "yml"].contains($0.pathExtension) }.sorted { $0.path < $1.path }
         let gateway: Result<(GatewayConfiguration, SigningIdentity, TLSIdentity), any Error> = Result {
-            let configuration = try state.loadGatewayConfiguration()
-            let signing = try SigningIdentity(certificate: state.resolve(configuration.signing.certificate), privateKey: state.resolve(configuration.signing.privateKey))
-            let tls = try TLSIdentity(certificate: state.resolve(configuration.tls.certificate), privateKey: state.resolve(configuration.tls.privateKey))
-            return (configuration, signing, tls)
+            try checkGateway(state: state, now: now)
         }
         if case .failure(let error) = gateway {
             lines.append(Line(file: state.relative(state.gatewayConfiguration), bank: "gateway", ok: false, text: "\(error)"))
@@ -36,7 +33,9 @@ public enum BankCheck {
             let name = state.relative(file)
             do {
                 let profile = try YAMLFile.read(BankProfile.self, from: file)
-                let (_, signing, tls) = try gateway.get()
+                guard case .success(let (_, signing, tls)) = gateway else {
+                    throw ConfigurationError(file: name, field: nil, reason: "not checked: the gateway's own identity is unusable (see the gateway line)")
+                }
                 var facts = ["\(profile.dialect)", "ack \(profile.ack.mode)"]
                 var pinned = [Certificate]()
                 for (index, path) in profile.signing.certificates.enumerated() {
@@ -46,12 +45,7 @@ public enum BankCheck {
                         throw ConfigurationError(file: name, field: field, reason: "\(error)")
                     }
                     for certificate in certificates {
-                        if certificate.notValidAfter < now {
-                            throw ConfigurationError(file: name, field: field, reason: "certificate \(certificate.subject) expired on \(Timestamp.format(certificate.notValidAfter))")
-                        }
-                        if certificate.notValidBefore > now {
-                            throw ConfigurationError(file: name, field: field, reason: "certificate \(certificate.subject) is not valid before \(Timestamp.format(certificate.notValidBefore))")
-                        }
+                        try checkValidity(certificate, at: now, file: name, field: field)
                         if let usage = try? certificate.extensions.keyUsage, !usage.digitalSignature {
                             throw ConfigurationError(file: name, field: field, reason: "certificate \(certificate.subject) may not sign (no digitalSignature key usage)")
                         }
@@ -63,6 +57,13 @@ public enum BankCheck {
                 }
                 do { _ = try DialectRegistry.codec(for: profile.dialect, identity: signing, pinned: pinned) } catch {
                     throw ConfigurationError(file: name, field: "dialect", reason: "\(error)")
+                }
+                do {
+                    for certificate in try PEMFile.readCertificates(state.resolve(profile.tls.trustRoots)) {
+                        try checkValidity(certificate, at: now, file: name, field: "tls.trustRoots")
+                    }
+                } catch let error as ConfigurationError { throw error } catch {
+                    throw ConfigurationError(file: name, field: "tls.trustRoots", reason: "\(error)")
                 }
                 let configuration: TLSConfigurationBox
                 do { configuration = TLSConfigurationBox(try MutualTLS.clientConfiguration(identity: tls, trustRoots: state.resolve(profile.tls.trustRoots))) } catch {
@@ -80,7 +81,7 @@ public enum BankCheck {
                         facts.append("reachable over mTLS (HTTP \(response.status), \(Int(Date().timeIntervalSince(started) * 1000)) ms)")
                     } catch {
                         ok = false
-                        facts.append("unreachable: \(error)")
+                        facts.append("endpoint \(profile.endpoint) unreachable: \(readable(error))")
                     }
                     try? await client.shutdown()
                 }
@@ -90,6 +91,57 @@ public enum BankCheck {
             }
         }
         return lines
+    }
+}
+
+extension BankCheck {
+    /// The gateway's own identities: each key must be its certificate's, and each certificate valid now.
+    static func checkGateway(state: StateDirectory, now: Date) throws -> (GatewayConfiguration, SigningIdentity, TLSIdentity) {
+        let file = state.relative(state.gatewayConfiguration)
+        let configuration = try state.loadGatewayConfiguration()
+        let signing: SigningIdentity
+        do {
+            signing = try SigningIdentity(certificate: state.resolve(configuration.signing.certificate), privateKey: state.resolve(configuration.signing.privateKey))
+        } catch {
+            throw ConfigurationError(file: file, field: "signing", reason: "\(error)")
+        }
+        try checkValidity(signing.certificate, at: now, file: file, field: "signing.certificate")
+        let tls: TLSIdentity
+        do {
+            tls = try TLSIdentity(certificate: state.resolve(configuration.tls.certificate), privateKey: state.resolve(configuration.tls.privateKey))
+            let certificate = try PEMFile.readCertificate(state.resolve(configuration.tls.certificate))
+            let key = try Certificate.PrivateKey(pemEncoded: PEMFile.readPrivateKeyPEM(state.resolve(configuration.tls.privateKey)))
+            guard key.publicKey == certificate.publicKey else {
+                throw PKIError(path: state.resolve(configuration.tls.privateKey).path, reason: "private key does not match certificate \(configuration.tls.certificate)")
+            }
+            try checkValidity(certificate, at: now, file: file, field: "tls.certificate")
+        } catch let error as ConfigurationError {
+            throw error
+        } catch {
+            throw ConfigurationError(file: file, field: "tls", reason: "\(error)")
+        }
+        return (configuration, signing, tls)
+    }
+
+    static func checkValidity(_ certificate: Certificate, at now: Date, file: String, field: String) throws {
+        if certificate.notValidAfter < now {
+            throw ConfigurationError(file: file, field: field, reason: "certificate \(certificate.subject) expired on \(Timestamp.format(certificate.notValidAfter))")
+        }
+        if certificate.notValidBefore > now {
+            throw ConfigurationError(file: file, field: field, reason: "certificate \(certificate.subject) is not valid before \(Timestamp.format(certificate.notValidBefore))")
+        }
+    }
+
+    /// A TLS failure in words: which check the bank's certificate failed.
+    static func readable(_ error: any Error) -> String {
+        let text = String(describing: error)
+        if text.contains("CERTIFICATE_VERIFY_FAILED") || text.contains("certificate verify failed") {
+            return "the bank's TLS certificate was refused (expired, for another host, or not issued by tls.trustRoots): \(text)"
+        }
+        if text.lowercased().contains("hostname") {
+            return "the bank's TLS certificate is for another host: \(text)"
+        }
+        return text
     }
 }
 

@@ -22,7 +22,12 @@ public actor Ledger {
     private var answered: [MessageID: Answer] = [:]
     /// Resent messages absorbed without a second effect.
     public private(set) var duplicatesAbsorbed = 0
+    /// What the bank did, in order: holds placed, lifted, money returned.
+    public private(set) var history: [LedgerEntry] = []
     private var returnSequence = 0
+
+    /// Holds placed (freezes carried out), however many times their messages came.
+    public var holdsPlaced: Int { history.filter { $0.kind == .hold }.count }
 
     /// What the bank answered to one message: the signed reply sent back, and
     /// for asynchronous banks the execution result to deliver later.
@@ -39,6 +44,8 @@ public actor Ledger {
 
     public func account(_ number: AccountNumber) -> LedgerAccount? { accounts[number] }
     public var allAccounts: [LedgerAccount] { accounts.values.sorted { $0.number.rawValue < $1.number.rawValue } }
+    /// The ids of the messages the bank has acted on: each once, however often it was resent.
+    public var answeredMessageIDs: Set<MessageID> { Set(answered.keys) }
 
     /// The answer already given for this message id, counting the repeat.
     func previousAnswer(to messageID: MessageID) -> Answer? {
@@ -66,8 +73,10 @@ public actor Ledger {
         let asked = instruction.amount.minorUnits
         switch instruction.kind {
         case .freeze:
+            // Money that moved on after the traced transfer arrived is no longer here to hold.
             let onward = account.outgoing.filter { $0.time >= instruction.reportedTransfer.time }
-            return .execute(amount: min(max(account.available, 0), asked), onward: onward)
+            let remaining = max(asked - onward.reduce(0) { $0 + $1.amount.minorUnits }, 0)
+            return .execute(amount: min(max(account.available, 0), remaining), onward: onward)
         case .release:
             return .execute(amount: min(account.held.minorUnits, asked), onward: [])
         case .refund:
@@ -106,6 +115,10 @@ public actor Ledger {
                 break
             }
             accounts[account.number] = account
+            history.append(LedgerEntry(
+                kind: LedgerEntry.Kind(instruction.kind), account: account.number, amount: Money(minorUnits: amount, currency: currency),
+                messageID: instruction.messageID, time: Date()
+            ))
         }
         answered[instruction.messageID] = answer
         return answer
@@ -129,4 +142,25 @@ public actor Ledger {
         case execute(amount: Int64, onward: [OnwardTransfer])
         case reject(code: String, text: String)
     }
+}
+
+/// One thing a simulated bank did to an account.
+public struct LedgerEntry: Sendable, Hashable {
+    public enum Kind: String, Sendable, Hashable, Codable {
+        case hold, release, refund, other
+        init(_ kind: OrderKind) {
+            switch kind {
+            case .freeze: self = .hold
+            case .release: self = .release
+            case .refund: self = .refund
+            default: self = .other
+            }
+        }
+    }
+    public var kind: Kind
+    public var account: AccountNumber
+    public var amount: Money
+    /// The order message that asked for it.
+    public var messageID: MessageID
+    public var time: Date
 }

@@ -28,7 +28,9 @@ public final class SimulatedBank: Sendable {
     private let codec: any DialectCodec
     private let tls: TLSConfiguration
     private let callbackTLS: TLSConfiguration
-    private let state = SimulatorState()
+    private let state: SimulatorState
+    /// The certificate the bank serves when a `tls` fault replaced its good one.
+    public let faultyServerCertificate: URL?
     private let callbacks: AsyncStream<PendingCallback>
     private let callbackQueue: AsyncStream<PendingCallback>.Continuation
     private let logger: Logger
@@ -38,47 +40,74 @@ public final class SimulatedBank: Sendable {
     ///   - signing: the bank's message-signing identity.
     ///   - centreTrustRoots: the centre's CA: clients without a certificate from it are refused, and callbacks trust it.
     ///   - pinnedGateway: the gateway's signing certificate(s).
+    ///   - serverIdentity: a different identity to serve (a `tls` fault); callbacks still use `identity`.
     public init(
         configuration: SimulatedBankConfiguration, identity: TLSIdentity, signing: SigningIdentity,
-        centreTrustRoots: URL, pinnedGateway: [Certificate], logger: Logger
+        centreTrustRoots: URL, pinnedGateway: [Certificate], logger: Logger,
+        serverIdentity: TLSIdentity? = nil, faultyServerCertificate: URL? = nil
     ) throws {
         self.configuration = configuration
         self.ledger = Ledger(accounts: try configuration.openingAccounts())
+        self.state = SimulatorState(faults: configuration.faults ?? SimulatorFaults())
+        self.faultyServerCertificate = faultyServerCertificate
         self.codec = try DialectRegistry.codec(for: configuration.dialect, identity: signing, pinned: pinnedGateway)
-        self.tls = try MutualTLS.serverConfiguration(identity: identity, clientTrustRoots: centreTrustRoots)
+        self.tls = try MutualTLS.serverConfiguration(identity: serverIdentity ?? identity, clientTrustRoots: centreTrustRoots)
         self.callbackTLS = try MutualTLS.clientConfiguration(identity: identity, trustRoots: centreTrustRoots)
         (callbacks, callbackQueue) = AsyncStream.makeStream(of: PendingCallback.self)
         self.logger = logger
     }
 
-    /// Loads a simulated bank's identities from the dev PKI layout.
+    /// Loads a simulated bank's identities from the dev PKI layout; a `tls`
+    /// fault makes the certificate to serve instead, beside the good one.
     public convenience init(configuration: SimulatedBankConfiguration, pki: DevPKILayout, logger: Logger) throws {
         let files = pki.bank(configuration.code.rawValue)
+        var serverIdentity: TLSIdentity?
+        var faulty: URL?
+        if let fault = configuration.faults?.tls {
+            let made = try FaultyServerCertificate.make(fault, bank: files, code: configuration.code.rawValue)
+            serverIdentity = try TLSIdentity(certificate: made.certificate, privateKey: made.privateKey)
+            faulty = made.certificate
+        }
         try self.init(
             configuration: configuration,
             identity: TLSIdentity(certificate: files.tls.certificate, privateKey: files.tls.privateKey),
             signing: SigningIdentity(certificate: files.signing.certificate, privateKey: files.signing.privateKey),
             centreTrustRoots: pki.centreCA.certificate,
             pinnedGateway: [try PEMFile.readCertificate(pki.gatewaySigning.certificate)],
-            logger: logger
+            logger: logger, serverIdentity: serverIdentity, faultyServerCertificate: faulty
         )
     }
 
+    /// Replaces every fault now in force (`down.seconds` counts from now). A `tls` fault only acts at start.
     public func setFaults(_ faults: SimulatorFaults) async { await state.setFaults(faults) }
+    /// The faults in force; counted ones show what is left.
+    public func faults() async -> SimulatorFaults { await state.currentFaults() }
     /// How many requests reached the handler (after the TLS handshake).
     public func requestCount() async -> Int { await state.requests }
+    /// What the bank did and which faults it injected.
+    public func stats() async -> SimulatorStats {
+        SimulatorStats(
+            bank: configuration.code.rawValue, requests: await state.requests, polls: await state.polls,
+            faultsInjected: await state.injected, duplicatesAbsorbed: await ledger.duplicatesAbsorbed,
+            holdsPlaced: await ledger.holdsPlaced, callbacksSent: await state.callbacksSent,
+            callbacksAccepted: await state.callbacksAccepted, callbacksRefused: await state.callbackRefusals,
+            downUntil: await state.outageEnds.map(Timestamp.format)
+        )
+    }
     /// Where `callback` results go: the gateway's inbound endpoint for this bank.
     public func setCallbackURL(_ url: String) async { await state.setCallbackURL(url) }
+    /// Where `callback` results go now, if anywhere.
+    public func callbackURL() async -> String? { await state.callbackURL }
     /// Returns once the gateway has refused at least `count` of this bank's callbacks.
     public func waitForCallbackRefusals(_ count: Int) async { await state.waitForCallbackRefusals(count) }
 
     /// The HTTPS application and the callback sender; run both as services.
     /// `onRunning` receives the bound port.
     public func services(host: String = "127.0.0.1", port: Int = 0, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> [any Service] {
-        let router = Router()
-        router.post(RouterPath(Self.messagesPath)) { request, _ in try await self.receive(request) }
+        let router = Router(context: ConnectionContext.self)
+        router.post(RouterPath(Self.messagesPath)) { request, context in try await self.receive(request, context: context) }
         router.get(RouterPath("\(Self.messagesPath)/:id/result")) { _, context in
-            try await self.result(for: MessageID(rawValue: context.parameters.require("id")))
+            try await self.result(for: MessageID(rawValue: context.parameters.require("id")), context: context)
         }
         router.get("/healthz") { _, _ in "ok" }
         let application = Application(
@@ -93,11 +122,13 @@ public final class SimulatedBank: Sendable {
 
     // MARK: Orders
 
-    func receive(_ request: Request) async throws -> Response {
+    func receive(_ request: Request, context: ConnectionContext) async throws -> Response {
         var request = request
-        let faults = await state.nextRequest()
-        if faults.unavailable {
-            return Response(status: .serviceUnavailable, headers: [.retryAfter: "0"], body: .init(byteBuffer: ByteBuffer(string: "simulated outage\n")))
+        let plan = await state.nextRequest()
+        let damage: SimulatorFaults.Damage?
+        switch try await act(on: plan, context: context) {
+        case .respond(let response): return response
+        case .answer(let chosen): damage = chosen
         }
         let body = Array(try await request.collectBody(upTo: 1 << 20).readableBytesView)
         let line = HTTPRequestLine(method: "POST", path: Self.messagesPath)
@@ -121,7 +152,49 @@ public final class SimulatedBank: Sendable {
             logger.error("could not answer a message", metadata: ["bank": "\(configuration.code)", "reason": "\(error)"])
             throw error
         }
-        return reply(answer.reply, corrupt: faults.corruptSignature)
+        return reply(answer.reply, damage: damage)
+    }
+
+    /// What a plan does before the request is read: wait, then answer normally or fail as asked.
+    enum Action {
+        case respond(Response)
+        case answer(damage: SimulatorFaults.Damage?)
+    }
+
+    func act(on plan: RequestPlan, context: ConnectionContext) async throws -> Action {
+        if plan.latency > .zero { try await Task.sleep(for: plan.latency) }
+        switch plan.fate {
+        case .answer(let damage):
+            return .answer(damage: damage)
+        case .unavailable:
+            return .respond(Self.plain(.serviceUnavailable, "simulated outage", headers: [.retryAfter: "0"]))
+        case .down:
+            return .respond(Self.plain(.serviceUnavailable, "simulated bank is down"))
+        case .error(let status, let retryAfter):
+            var headers = HTTPFields()
+            if let retryAfter { headers[.retryAfter] = "\(retryAfter)" }
+            return .respond(Self.plain(HTTPResponse.Status(code: status), "simulated error \(status)", headers: headers))
+        case .drop:
+            try? await context.channel.close()
+            throw ConnectionDropped()
+        case .hang(let seconds):
+            // Held until the time is up or the client gives up and closes the connection.
+            let channel = context.channel
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { try? await Task.sleep(for: .milliseconds(Int64(seconds * 1000))) }
+                group.addTask { try? await channel.closeFuture.get() }
+                await group.next()
+                group.cancelAll()
+            }
+            try? await channel.close()
+            throw ConnectionDropped()
+        }
+    }
+
+    static func plain(_ status: HTTPResponse.Status, _ text: String, headers: HTTPFields = [:]) -> Response {
+        var headers = headers
+        headers[.contentType] = "text/plain"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text + "\n")))
     }
 
     /// Decides, signs the answer, and commits both; signing happens outside the ledger's lock.
@@ -156,7 +229,7 @@ public final class SimulatedBank: Sendable {
             let answer = Ledger.Answer(said: reply, reply: signed, result: result)
             if let committed = await ledger.commit(instruction, bank: configuration.code, decision: decision, answer: answer) {
                 if mode == "callback", let result = committed.result, committed.reply == signed {
-                    callbackQueue.yield(PendingCallback(result: result, due: Date().addingTimeInterval(configuration.acknowledgement.executionDelay ?? 0.2)))
+                    await scheduleCallback(result)
                 }
                 return committed
             }
@@ -173,10 +246,11 @@ public final class SimulatedBank: Sendable {
     // MARK: Polling
 
     /// The signed result once executed; until then the signed receipt again.
-    func result(for id: MessageID) async throws -> Response {
-        let faults = await state.nextRequest()
-        if faults.unavailable {
-            return Response(status: .serviceUnavailable, headers: [.retryAfter: "0"], body: .init(byteBuffer: ByteBuffer(string: "simulated outage\n")))
+    func result(for id: MessageID, context: ConnectionContext) async throws -> Response {
+        let damage: SimulatorFaults.Damage?
+        switch try await act(on: await state.nextRequest(isPoll: true), context: context) {
+        case .respond(let response): return response
+        case .answer(let chosen): damage = chosen
         }
         guard let answer = await ledger.answer(to: id) else {
             return Response(status: .notFound, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: "unknown message \(id)\n")))
@@ -186,7 +260,7 @@ public final class SimulatedBank: Sendable {
         // Not executed yet: the receipt again, signed for this request (dialects that bind the URI need it).
         let said: BankReply = ready ? .result(answer.result!) : answer.said
         let signed = try await state.signedReply(for: id, said: said, request: line) { try codec.renderReply(said, request: line) }
-        return reply(signed, corrupt: faults.corruptSignature)
+        return reply(signed, damage: damage)
     }
 
     // MARK: Callbacks
@@ -194,6 +268,23 @@ public final class SimulatedBank: Sendable {
     struct PendingCallback: Sendable {
         let result: ExecutionResult
         let due: Date
+        /// Send it a second time once it has been accepted.
+        var duplicate = false
+    }
+
+    /// Queues an execution result for the gateway, as the faults say: later, twice, or
+    /// (before the receipt) sent once right now, while the order's answer waits.
+    private func scheduleCallback(_ result: ExecutionResult) async {
+        let plan = await state.callbackPlan()
+        if plan.beforeReceipt, let client = await state.callbackClient, await sendCallback(result, with: client) {
+            if plan.duplicate {
+                await state.record("callback-duplicate")
+                callbackQueue.yield(PendingCallback(result: result, due: Date()))
+            }
+            return
+        }
+        let delay = (configuration.acknowledgement.executionDelay ?? 0.2) + plan.delay
+        callbackQueue.yield(PendingCallback(result: result, due: Date().addingTimeInterval(delay), duplicate: plan.duplicate))
     }
 
     /// POSTs execution results to the gateway with the bank's own client certificate, retrying a while.
@@ -202,6 +293,7 @@ public final class SimulatedBank: Sendable {
 
         func run() async throws {
             let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(tlsConfiguration: bank.callbackTLS))
+            await bank.state.setCallbackClient(client)
             await withGracefulShutdownHandler {
                 await withDiscardingTaskGroup { group in
                     for await callback in bank.callbacks {
@@ -213,6 +305,7 @@ public final class SimulatedBank: Sendable {
             } onGracefulShutdown: {
                 bank.callbackQueue.finish()
             }
+            await bank.state.setCallbackClient(nil)
             try await client.shutdown()
         }
     }
@@ -221,41 +314,55 @@ public final class SimulatedBank: Sendable {
         let wait = callback.due.timeIntervalSinceNow
         if wait > 0 { try? await Task.sleep(for: .milliseconds(Int64(wait * 1000))) }
         for attempt in 1...20 where !Task.isCancelled {
-            guard let url = await state.callbackURL else {
-                logger.warning("no callback URL configured", metadata: ["bank": "\(configuration.code)"])
-                return
-            }
-            do {
-                let path = URL(string: url)?.path ?? "/"
-                let line = HTTPRequestLine(method: "POST", path: path)
-                let signed = try await state.signedReply(for: callback.result.originalMessageID, said: .result(callback.result), request: line) {
-                    try codec.renderReply(.result(callback.result), request: line)
+            if await sendCallback(callback.result, with: client) {
+                if callback.duplicate {
+                    await state.record("callback-duplicate")
+                    _ = await sendCallback(callback.result, with: client)
                 }
-                let faults = await state.currentFaults()
-                let sent = faults.corruptCallbackSignature ? Self.corruptSignature(signed) : signed
-                var request = HTTPClientRequest(url: url)
-                request.method = .POST
-                request.headers.add(name: "Content-Type", value: sent.contentType)
-                // Callbacks are rare: no idle connection is left for the gateway to wait on.
-                request.headers.add(name: "Connection", value: "close")
-                for (name, value) in sent.headers { request.headers.add(name: name, value: value) }
-                request.body = .bytes(ByteBuffer(bytes: sent.bytes))
-                let response = try await client.execute(request, timeout: .seconds(10))
-                _ = try await response.body.collect(upTo: 1 << 16)
-                if (200..<300).contains(response.status.code) { return }
-                await state.recordCallbackRefusal()
-                logger.warning("callback refused", metadata: ["bank": "\(configuration.code)", "status": "\(response.status.code)"])
-            } catch {
-                logger.warning("callback failed", metadata: ["bank": "\(configuration.code)", "error": "\(error)"])
+                return
             }
             try? await Task.sleep(for: .milliseconds(min(100 * (1 << min(attempt, 6)), 5000)))
         }
     }
 
+    /// One POST of a signed execution result; true once the gateway accepted it.
+    func sendCallback(_ result: ExecutionResult, with client: HTTPClient) async -> Bool {
+        guard let url = await state.callbackURL else {
+            logger.warning("no callback URL configured", metadata: ["bank": "\(configuration.code)"])
+            return false
+        }
+        do {
+            let path = URL(string: url)?.path ?? "/"
+            let line = HTTPRequestLine(method: "POST", path: path)
+            let signed = try await state.signedReply(for: result.originalMessageID, said: .result(result), request: line) {
+                try codec.renderReply(.result(result), request: line)
+            }
+            let sent = await state.callbackDamage().map { ReplyDamage.apply($0, to: signed) } ?? signed
+            var request = HTTPClientRequest(url: url)
+            request.method = .POST
+            request.headers.add(name: "Content-Type", value: sent.contentType)
+            // Callbacks are rare: no idle connection is left for the gateway to wait on.
+            request.headers.add(name: "Connection", value: "close")
+            for (name, value) in sent.headers { request.headers.add(name: name, value: value) }
+            request.body = .bytes(ByteBuffer(bytes: sent.bytes))
+            let response = try await client.execute(request, timeout: .seconds(10))
+            _ = try await response.body.collect(upTo: 1 << 16)
+            if (200..<300).contains(response.status.code) {
+                await state.recordCallbackAccepted()
+                return true
+            }
+            await state.recordCallbackRefusal()
+            logger.warning("callback refused", metadata: ["bank": "\(configuration.code)", "status": "\(response.status.code)"])
+        } catch {
+            logger.warning("callback failed", metadata: ["bank": "\(configuration.code)", "error": "\(error)"])
+        }
+        return false
+    }
+
     // MARK: Helpers
 
-    private func reply(_ message: RenderedMessage, corrupt: Bool) -> Response {
-        let sent = corrupt ? Self.corruptSignature(message) : message
+    private func reply(_ message: RenderedMessage, damage: SimulatorFaults.Damage?) -> Response {
+        let sent = damage.map { ReplyDamage.apply($0, to: message) } ?? message
         var headers: HTTPFields = [.contentType: sent.contentType]
         for (name, value) in sent.headers {
             if let field = HTTPField.Name(name) { headers[field] = value }
@@ -266,69 +373,20 @@ public final class SimulatedBank: Sendable {
     static func headers(_ request: Request) -> [String: String] {
         Dictionary(request.headers.map { ($0.name.canonicalName, $0.value) }, uniquingKeysWith: { first, _ in first })
     }
+}
 
-    /// Flips one character of the signature (an XML SignatureValue, or a JWS in a
-    /// signature header): the message reads the same but no longer verifies.
-    static func corruptSignature(_ message: RenderedMessage) -> RenderedMessage {
-        var corrupted = message
-        if let (name, value) = message.headers.first(where: { $0.key.lowercased().contains("signature") }), let last = value.last {
-            corrupted.headers[name] = String(value.dropLast()) + (last == "A" ? "B" : "A")
-            return corrupted
-        }
-        let marker = Array("SignatureValue>".utf8)
-        guard let start = message.bytes.firstRange(of: marker)?.upperBound, start < message.bytes.count else { return message }
-        corrupted.bytes[start] = corrupted.bytes[start] == UInt8(ascii: "A") ? UInt8(ascii: "B") : UInt8(ascii: "A")
-        return corrupted
+/// A request context that keeps the connection, so that a fault can close it unanswered.
+public struct ConnectionContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    let channel: any Channel
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        channel = source.channel
     }
 }
 
-/// The simulator's mutable switches, counters and signed results.
-actor SimulatorState {
-    private var faults = SimulatorFaults()
-    private(set) var requests = 0
-    private(set) var callbackURL: String?
-    /// A reply is signed once per request line and sent identically on every poll or callback retry.
-    private var signedReplies: [SignedReplyKey: RenderedMessage] = [:]
-
-    struct SignedReplyKey: Hashable {
-        let id: MessageID
-        let kind: String
-        let request: HTTPRequestLine
-    }
-
-    private(set) var callbackRefusals = 0
-    private var refusalWaiters: [(count: Int, continuation: CheckedContinuation<Void, Never>)] = []
-
-    func setFaults(_ faults: SimulatorFaults) { self.faults = faults }
-
-    func recordCallbackRefusal() {
-        callbackRefusals += 1
-        let ready = refusalWaiters.filter { $0.count <= callbackRefusals }
-        refusalWaiters.removeAll { $0.count <= callbackRefusals }
-        for waiter in ready { waiter.continuation.resume() }
-    }
-
-    func waitForCallbackRefusals(_ count: Int) async {
-        if callbackRefusals >= count { return }
-        await withCheckedContinuation { refusalWaiters.append((count, $0)) }
-    }
-    func currentFaults() -> SimulatorFaults { faults }
-    func setCallbackURL(_ url: String) { callbackURL = url }
-
-    func nextRequest() -> (unavailable: Bool, corruptSignature: Bool) {
-        requests += 1
-        if faults.unavailableForRequests > 0 {
-            faults.unavailableForRequests -= 1
-            return (true, false)
-        }
-        return (false, faults.corruptReceiptSignature)
-    }
-
-    func signedReply(for id: MessageID, said: BankReply, request: HTTPRequestLine, sign: @Sendable () throws -> RenderedMessage) throws -> RenderedMessage {
-        let key = SignedReplyKey(id: id, kind: said.kind, request: request)
-        if let signed = signedReplies[key] { return signed }
-        let signed = try sign()
-        signedReplies[key] = signed
-        return signed
-    }
+/// Thrown after a fault closed the connection: there is nobody left to answer.
+struct ConnectionDropped: Error, CustomStringConvertible {
+    var description: String { "connection closed by a simulated fault" }
 }

@@ -61,13 +61,24 @@ public struct SimulatedBankConfiguration: Sendable, Hashable, Codable {
     public var dialect: DialectName
     public var ack: Acknowledgement?
     public var accounts: [AccountEntry]
+    /// The bad days it starts with (changeable later through the control API).
+    public var faults: SimulatorFaults?
+    /// Where `ayat simulate` listens: the bank's mTLS port and its control port (0 or absent: chosen by the system).
+    public var port: Int?
+    public var controlPort: Int?
 
-    public init(code: BankCode, name: String, dialect: DialectName, ack: Acknowledgement? = nil, accounts: [AccountEntry]) {
+    public init(
+        code: BankCode, name: String, dialect: DialectName, ack: Acknowledgement? = nil, accounts: [AccountEntry],
+        faults: SimulatorFaults? = nil, port: Int? = nil, controlPort: Int? = nil
+    ) {
         self.code = code
         self.name = name
         self.dialect = dialect
         self.ack = ack
         self.accounts = accounts
+        self.faults = faults
+        self.port = port
+        self.controlPort = controlPort
     }
 
     public var acknowledgement: Acknowledgement { ack ?? Acknowledgement() }
@@ -76,7 +87,17 @@ public struct SimulatedBankConfiguration: Sendable, Hashable, Codable {
     public static func loadAll(from directory: URL) throws -> [SimulatedBankConfiguration] {
         let files = try FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)
             .filter { $0.pathExtension == "yaml" || $0.pathExtension == "yml" }
-        return try files.map { try YAMLFile.read(SimulatedBankConfiguration.self, from: $0) }.sorted { $0.code < $1.code }
+        return try files.map { try load(from: $0) }.sorted { $0.code < $1.code }
+    }
+
+    /// Loads and checks one file: a bad field is reported by file, field and reason.
+    public static func load(from file: URL) throws -> SimulatedBankConfiguration {
+        let configuration = try YAMLFile.read(SimulatedBankConfiguration.self, from: file)
+        guard ["sync", "callback", "poll"].contains(configuration.acknowledgement.mode) else {
+            throw ConfigurationError(file: file.path, field: "ack.mode", reason: "must be sync, callback or poll")
+        }
+        _ = try configuration.openingAccounts(file: file.path)
+        return configuration
     }
 
     /// The ledger's opening accounts, checked.

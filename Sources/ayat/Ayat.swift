@@ -15,7 +15,7 @@ struct Ayat: AsyncParsableCommand {
             Everything a gateway keeps (SQLite store, dev PKI, bank profiles, the log's key) lives in one \
             state directory: pass it as --state DIR (default: $AYAT_STATE or ./.ayat).
             """,
-        subcommands: [DemoCommand.self, ServeCommand.self, CertsCommand.self, OrdersCommand.self, AuditCommand.self, BanksCommand.self, RenderCommand.self, VerifyCommand.self, BenchCommand.self]
+        subcommands: [DemoCommand.self, ServeCommand.self, CertsCommand.self, OrdersCommand.self, AuditCommand.self, BanksCommand.self, SimulateCommand.self, RenderCommand.self, VerifyCommand.self, BenchCommand.self]
     )
 }
 
