@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
     ],
     targets: [
         .systemLibrary(
@@ -155,11 +156,25 @@ let package = Package(
             ],
             swiftSettings: upcoming
         ),
+        .target(
+            name: "AyatBench",
+            dependencies: [
+                "AyatCore", "AyatPKI", "AyatDialects", "AyatJOSE", "AyatStore", "AyatDelivery", "AyatServer", "AyatSimulator", "AyatSandbox",
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: upcoming
+        ),
         .executableTarget(
             name: "ayat",
             dependencies: [
                 "AyatCore", "AyatPKI", "AyatDialects", "AyatStore", "AyatTransport",
-                "AyatDelivery", "AyatServer", "AyatSimulator", "AyatSandbox", "AyatAudit",
+                "AyatDelivery", "AyatServer", "AyatSimulator", "AyatSandbox", "AyatAudit", "AyatBench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -207,7 +222,7 @@ let package = Package(
             name: "EndToEndTests",
             dependencies: [
                 "AyatCore", "AyatPKI", "AyatDialects", "AyatStore", "AyatTransport",
-                "AyatDelivery", "AyatServer", "AyatSimulator", "AyatSandbox", "AyatXML", "AyatAudit",
+                "AyatDelivery", "AyatServer", "AyatSimulator", "AyatSandbox", "AyatXML", "AyatAudit", "AyatBench",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),

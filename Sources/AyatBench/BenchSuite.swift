@@ -1,0 +1,273 @@
+import AyatPKI
+import AyatServer
+import Foundation
+
+/// `ayat bench suite`: every end-to-end scenario in one run, with the machine's raw signing
+/// rate and xmlsec1's library measured beside them, and every figure also printed as a ratio.
+public struct BenchSuite: Sendable {
+    public enum Scenario: String, CaseIterable, Sendable {
+        case throughput, latency, backlog, banks, chase
+    }
+
+    public struct Options: Sendable {
+        public var dialects: [BenchDialect] = [.rsaXML, .ecdsaXML, .es256JWS]
+        public var banks = 4
+        public var concurrency = 64
+        public var orders = 5000
+        /// Open-loop rate for the latency scenario; 30% of the rsa-xml throughput when nil.
+        public var rate: Double?
+        public var latencyOrders: Int?
+        public var ackMode = "callback"
+        public var backlogSmall = 1_000
+        public var backlogLarge = 1_000_000
+        public var backlogOrders = 2_000
+        public var bankCounts = [1, 10, 50]
+        public var baselines = true
+        public var signatureCount = 500
+        public var scenarios = Set(Scenario.allCases)
+        public init() {}
+
+        /// A few hundred orders through every scenario: proves the suite runs, measures nothing.
+        public static var smoke: Options {
+            var options = Options()
+            options.orders = 60
+            options.concurrency = 8
+            options.banks = 2
+            options.latencyOrders = 40
+            options.rate = 50
+            options.backlogSmall = 100
+            options.backlogLarge = 1_000
+            options.backlogOrders = 40
+            options.bankCounts = [1, 3]
+            options.baselines = false
+            return options
+        }
+    }
+
+    /// Every run the suite made, by label, and whether each finished every order.
+    public struct Outcome: Sendable {
+        public var runs: [(label: String, result: EndToEndResult)] = []
+        public var skipped: [String] = []
+        public var allComplete: Bool { runs.allSatisfy(\.result.complete) }
+        public var orders: Int { runs.reduce(0) { $0 + $1.result.orders } }
+    }
+
+    public let options: Options
+    public let output: @Sendable (String) -> Void
+
+    public init(options: Options, output: @escaping @Sendable (String) -> Void = { print($0) }) {
+        self.options = options
+        self.output = output
+    }
+
+    public func run() async throws -> Outcome {
+        var outcome = Outcome()
+        let scratch = FileManager.default.temporaryDirectory.appending(path: "ayat-bench-suite-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+
+        let reference = options.baselines ? measureBaselines(in: scratch) : Reference()
+        if !options.baselines { output("Baselines: skipped (smoke mode).") }
+
+        if options.scenarios.contains(.throughput) {
+            output("\n## 1. End-to-end throughput per dialect (closed loop, \(options.concurrency) in flight, \(options.orders) orders, \(options.banks) banks, ack \(options.ackMode))\n")
+            for dialect in options.dialects {
+                var run = baseRun(dialect: dialect)
+                run.shape = .closed(concurrency: options.concurrency)
+                let result = try await run.run()
+                outcome.runs.append(("throughput \(dialect.name)", result))
+                report(result, reference: reference)
+            }
+        }
+
+        if options.scenarios.contains(.latency) {
+            let throughput = outcome.runs.first { $0.result.dialect == .rsaXML }?.result.acknowledgedPerSecond
+            let rate = options.rate ?? max(10, (throughput ?? 200) * 0.3)
+            output("\n## 2. Latency at a fixed open-loop rate: rsa-xml at \(Format.rate(rate)) orders/s\(options.rate == nil ? " (30% of its measured throughput)" : "")\n")
+            var run = baseRun(dialect: .rsaXML)
+            run.shape = .open(ratePerSecond: rate)
+            run.orders = options.latencyOrders ?? options.orders
+            let result = try await run.run()
+            outcome.runs.append(("latency rsa-xml", result))
+            report(result, reference: reference)
+            output("  against the targets: accept→acknowledged p50 \(Format.ratio(result.toAcknowledged.p50 / 5)) of 5 ms, p99 \(Format.ratio(result.toAcknowledged.p99 / 25)) of 25 ms")
+        }
+
+        if options.scenarios.contains(.backlog) {
+            try await backlog(into: &outcome, reference: reference, scratch: scratch)
+        }
+
+        if options.scenarios.contains(.banks) {
+            output("\n## 4. Growth: \(options.bankCounts.map(String.init).joined(separator: ", ")) banks (rsa-xml, closed loop, \(options.concurrency) in flight)\n")
+            var first: Double?
+            for count in options.bankCounts {
+                var run = baseRun(dialect: .rsaXML)
+                run.banks = count
+                run.shape = .closed(concurrency: options.concurrency)
+                let result = try await run.run()
+                outcome.runs.append(("banks \(count)", result))
+                report(result, reference: reference)
+                if let first {
+                    output("  \(count) banks ÷ \(options.bankCounts[0]) bank(s): \(Format.ratio(result.acknowledgedPerSecond / first)) the acknowledged rate")
+                } else {
+                    first = result.acknowledgedPerSecond
+                }
+            }
+        }
+
+        if options.scenarios.contains(.chase) {
+            let note = "5. Report-to-last-hop time for a 4-hop chase: skipped. Chasing onward transfers is not in this build of Ayat yet (no chase in the dispatcher), so there is nothing to time."
+            output("\n## \(note)")
+            outcome.skipped.append(note)
+        }
+        return outcome
+    }
+
+    private func baseRun(dialect: BenchDialect) -> EndToEndRun {
+        var run = EndToEndRun()
+        run.dialect = dialect
+        run.banks = options.banks
+        run.ackMode = options.ackMode
+        run.orders = options.orders
+        run.warmUpOrders = min(64, max(8, options.orders / 10))
+        run.progress = output
+        return run
+    }
+
+    // MARK: Backlog
+
+    private func backlog(into outcome: inout Outcome, reference: Reference, scratch: URL) async throws {
+        output("\n## 3. Backlog: dispatch rate with \(options.backlogSmall) vs \(options.backlogLarge) orders pending in the store; start-up with \(options.backlogLarge) stored\n")
+        output("  Pending copies are accepted orders whose delivery is scheduled an hour ahead (as after a bank outage): every claim must pass over them. Then \(options.backlogOrders) fresh orders go through the API.")
+        var rates = [Int: Double]()
+        for pending in [options.backlogSmall, options.backlogLarge] {
+            let state = StateDirectory(scratch.appending(path: "backlog-\(pending)"))
+            try await seededState(state, copies: pending, kind: .pending)
+            var run = baseRun(dialect: .rsaXML)
+            run.state = state
+            run.orders = options.backlogOrders
+            run.warmUpOrders = 0
+            run.shape = .closed(concurrency: options.concurrency)
+            let result = try await run.run()
+            outcome.runs.append(("backlog \(pending) pending", result))
+            output("  with \(pending) pending:")
+            report(result, reference: reference)
+            rates[pending] = result.acknowledgedPerSecond
+            try? FileManager.default.removeItem(at: state.url)
+        }
+        if let small = rates[options.backlogSmall], let large = rates[options.backlogLarge], small > 0 {
+            output("  dispatch rate with \(options.backlogLarge) pending ÷ with \(options.backlogSmall): \(Format.ratio(large / small)) (target ≥ 0.80×)")
+        }
+
+        let stored = StateDirectory(scratch.appending(path: "stored-\(options.backlogLarge)"))
+        try await seededState(stored, copies: options.backlogLarge, kind: .stored)
+        let size = (try? FileManager.default.attributesOfItem(atPath: stored.database.path)[.size] as? Int) ?? 0
+        var run = baseRun(dialect: .rsaXML)
+        run.state = stored
+        run.orders = options.backlogOrders
+        run.warmUpOrders = 0
+        run.shape = .closed(concurrency: options.concurrency)
+        let result = try await run.run()
+        outcome.runs.append(("stored \(options.backlogLarge)", result))
+        output("  with \(options.backlogLarge) stored (database \(Format.mb(size))):")
+        report(result, reference: reference)
+        output("  start-up \(Format.seconds(result.startup)) = \(Format.ratio(result.startup / 1)) of the 1 s target; peak RSS \(Format.mb(result.peakMemory)) = \(Format.ratio(Double(result.peakMemory) / 200 / 1_048_576)) of the 200 MB target")
+        try? FileManager.default.removeItem(at: stored.url)
+    }
+
+    /// A state with one real executed order (a short run), then `copies` of it added in bulk.
+    private func seededState(_ state: StateDirectory, copies: Int, kind: BacklogSeeder.Kind) async throws {
+        var template = baseRun(dialect: .rsaXML)
+        template.state = state
+        template.orders = 1
+        template.warmUpOrders = 0
+        template.progress = nil
+        template.shape = .closed(concurrency: 1)
+        let made = try await template.run()
+        guard made.complete else { throw BaselineSkipped("the template order for the backlog did not execute") }
+        let clock = ContinuousClock()
+        let start = clock.now
+        let output = self.output
+        let step = max(copies / 10, 1)
+        try BacklogSeeder(state: state).seed(copies, kind: kind, batch: min(100_000, step)) { done in
+            if copies >= 100_000 { output("  … seeding \(kind == .pending ? "pending" : "stored") orders: \(done)/\(copies)") }
+        }
+        output("  seeded \(copies) \(kind == .pending ? "pending" : "stored") orders in \(Format.seconds((clock.now - start).seconds))")
+    }
+
+    // MARK: Reporting
+
+    /// The machine's raw rates and xmlsec1's, measured before the scenarios.
+    struct Reference: Sendable {
+        var openssl: OpenSSLSpeed?
+        var xmlsec: [String: PythonBaselines.Rates] = [:]
+    }
+
+    private func measureBaselines(in scratch: URL) -> Reference {
+        var reference = Reference()
+        output("## 0. The machine's raw rates, measured in this run\n")
+        switch OpenSSLSpeed.measure() {
+        case .success(let speed):
+            reference.openssl = speed
+            output("  \(speed.version)")
+            for algorithm in ["rsa2048", "ecdsap256"] {
+                for cores in [1, 2] {
+                    if let rates = speed.rate(algorithm, cores: cores) {
+                        output("  openssl speed \(Format.pad(algorithm, 9)) \(cores) core\(cores == 1 ? " " : "s"): sign/s \(Format.pad(Format.rate(rates.sign), 7)) verify/s \(Format.rate(rates.verify))")
+                    }
+                }
+            }
+        case .failure(let skipped):
+            output("  openssl speed: skipped (\(skipped))")
+        }
+        for keys in [SigningKeyAlgorithm.rsa2048, .p256] {
+            let algorithm = keys == .rsa2048 ? "rsa2048" : "ecdsap256"
+            do {
+                let files = try SampleOrder.write(keys: keys, in: scratch.appending(path: "samples"))
+                switch PythonBaselines.xmlsec(keyPEM: files.privateKey.path, certificatePEM: files.certificate.path,
+                                              signedSample: files.signedMessage.path, count: options.signatureCount) {
+                case .success(let rates):
+                    reference.xmlsec[algorithm] = rates
+                    output("  python xmlsec (xmlsec1's library), xml-enveloped \(keys.rawValue), \(files.bytes) bytes, 1 core: sign/s \(Format.rate(rates.sign)) verify/s \(Format.rate(rates.verify))")
+                case .failure(let skipped):
+                    output("  python xmlsec \(keys.rawValue): skipped (\(skipped))")
+                }
+            } catch {
+                output("  python xmlsec \(keys.rawValue): skipped (no sample message: \(error))")
+            }
+        }
+        return reference
+    }
+
+    private func report(_ result: EndToEndResult, reference: Reference) {
+        let label = "\(result.dialect.name), \(result.banks) bank\(result.banks == 1 ? "" : "s")"
+        var shape: String
+        switch result.shape {
+        case .closed(let concurrency): shape = "closed loop \(concurrency)"
+        case .open(let rate): shape = "open loop \(Format.rate(rate))/s"
+        }
+        shape += ", \(result.orders) orders"
+        output("  \(label) · \(shape)")
+        output("    finished: \(result.executed) executed, \(result.refused) refused, \(result.apiErrors) API errors\(result.complete ? "" : "  ← NOT every order executed")")
+        var rateLine = "    accepted/s \(Format.rate(result.acceptedPerSecond))  acknowledged/s \(Format.rate(result.acknowledgedPerSecond))  executed/s \(Format.rate(result.executedPerSecond))"
+        let algorithm = result.dialect.opensslAlgorithm
+        var ratios = [String]()
+        if let two = reference.openssl?.rate(algorithm, cores: 2) {
+            let signatures = Double(result.ackMode == "sync" ? 2 : 3)
+            ratios.append("\(Format.ratio(result.acknowledgedPerSecond / two.sign)) openssl \(algorithm) sign/s on 2 cores (\(Format.ratio(result.acknowledgedPerSecond * signatures / two.sign)) counting the \(Int(signatures)) signatures each order takes)")
+        }
+        if result.dialect.dialect == .xmlEnveloped || result.dialect.dialect == .iso20022BAH, let xmlsec = reference.xmlsec[algorithm] {
+            ratios.append("\(Format.ratio(result.acknowledgedPerSecond / xmlsec.sign)) python xmlsec sign/s on 1 core")
+        }
+        if let target = Self.throughputTarget[result.dialect.name], case .closed = result.shape {
+            ratios.append("\(Format.ratio(result.acknowledgedPerSecond / target)) the \(Int(target))/s target")
+        }
+        if !ratios.isEmpty { rateLine += "\n    acknowledged/s = " + ratios.joined(separator: "; ") }
+        output(rateLine)
+        output("    accept→acknowledged \(result.toAcknowledged.line)")
+        output("    accept→executed     \(result.toExecuted.line)")
+        output("    start-up \(Format.seconds(result.startup)) · peak RSS \(Format.mb(result.peakMemory)) (process peak so far \(Format.mb(PeakMemory.processPeak())))")
+    }
+
+    static let throughputTarget: [String: Double] = ["rsa-xml": 2000, "es256-jws": 6000]
+}

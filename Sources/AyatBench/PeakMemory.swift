@@ -1,0 +1,31 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Peak resident memory of this process. Linux lets a process reset its high-water mark
+/// (`/proc/self/clear_refs`, value 5), so each scenario gets its own peak even though they
+/// share one process; `getrusage` keeps the peak of the whole process so far.
+public enum PeakMemory {
+    /// Starts a new high-water mark, where the kernel allows it.
+    public static func reset() {
+        try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .ascii)
+    }
+
+    /// The high-water mark since the last reset (VmHWM), or the process's whole-life peak.
+    public static func sinceReset() -> Int {
+        if let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+           let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+           let kilobytes = Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") {
+            return kilobytes * 1024
+        }
+        return processPeak()
+    }
+
+    /// `getrusage(RUSAGE_SELF).ru_maxrss`: the process's peak since it started.
+    public static func processPeak() -> Int {
+        var usage = rusage()
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+        return Int(usage.ru_maxrss) * 1024
+    }
+}

@@ -1,0 +1,69 @@
+import AyatBench
+import AyatServer
+import AyatStore
+import Foundation
+import Testing
+
+/// `ayat bench suite --smoke` in-process: every scenario with a few hundred orders in all, so
+/// the benchmark cannot rot. It asserts that every order went through, never how fast.
+@Suite("Benchmark smoke run")
+struct BenchSmokeTests {
+    @Test("every scenario of the bench suite runs and executes every order")
+    func smokeSuite() async throws {
+        let options = BenchSuite.Options.smoke
+        let lines = LineCollector()
+        let outcome = try await BenchSuite(options: options, output: { lines.append($0) }).run()
+
+        // 3 dialects, the latency run, small and large backlog, the stored backlog, each bank count.
+        let expected = options.dialects.count + 1 + 3 + options.bankCounts.count
+        #expect(outcome.runs.count == expected)
+        for (label, result) in outcome.runs {
+            #expect(result.complete, "\(label): \(result.executed) of \(result.orders) executed, \(result.refused) refused, \(result.apiErrors) API errors")
+            #expect(result.executed == result.orders, "\(label)")
+            #expect(result.toAcknowledged.count == UInt64(result.orders), "\(label): every order has an accept→acknowledged sample")
+            #expect(result.toExecuted.count == UInt64(result.orders), "\(label): every order has an accept→executed sample")
+            #expect(result.peakMemory > 0, "\(label): peak RSS measured")
+        }
+        #expect(outcome.runs.contains { $0.label.hasPrefix("stored") && $0.result.startup > 0 })
+        // The chase scenario is reported as skipped, never silently dropped.
+        #expect(outcome.skipped.contains { $0.contains("chase") })
+        #expect(lines.all.contains { $0.contains("accept→acknowledged p50") })
+    }
+
+    @Test("the backlog seeder copies an order's rows with fresh ids, pending or stored")
+    func seederCopies() async throws {
+        let state = StateDirectory(FileManager.default.temporaryDirectory.appending(path: "ayat-bench-seed-\(UUID().uuidString.prefix(8))"))
+        defer { try? FileManager.default.removeItem(at: state.url) }
+        var template = EndToEndRun()
+        template.state = state
+        template.banks = 1
+        template.orders = 1
+        template.warmUpOrders = 0
+        template.shape = .closed(concurrency: 1)
+        #expect(try await template.run().complete)
+
+        try BacklogSeeder(state: state).seed(250, kind: .pending, batch: 100)
+        try BacklogSeeder(state: state).seed(120, kind: .stored, batch: 50)
+        let store = try SQLiteStore(path: state.database.path)
+        let orders = try await store.orders(limit: 1_000)
+        #expect(orders.count == 1 + 250 + 120)
+        #expect(orders.filter { $0.state.rawValue == "accepted" }.count == 250)
+        #expect(orders.filter { $0.state.rawValue == "executed" }.count == 121)
+        // Pending copies wait an hour: none is due now.
+        let due = try await store.claimDueDeliveries(now: Date(), limit: 10, leaseDuration: 60, owner: "test")
+        #expect(due.isEmpty)
+        #expect(try await store.auditSize() > 250)
+    }
+}
+
+/// Collects the suite's printed lines across tasks.
+final class LineCollector: @unchecked Sendable {
+    private let lock = NSLock()
+    private var lines: [String] = []
+
+    func append(_ line: String) {
+        lock.withLock { lines.append(line) }
+    }
+
+    var all: [String] { lock.withLock { lines } }
+}
