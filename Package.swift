@@ -111,6 +111,7 @@ let package = Package(
             name: "AyatDelivery",
             dependencies: [
                 "AyatCore", "AyatStore", "AyatDialects", "AyatTransport",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
@@ -225,6 +226,7 @@ let package = Package(
                 "AyatDelivery", "AyatServer", "AyatSimulator", "AyatSandbox", "AyatXML", "AyatAudit", "AyatBench",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "X509", package: "swift-certificates"),
             ],

@@ -34,11 +34,14 @@ public struct Order: Hashable, Sendable, Codable {
     public var reason: String?
     /// Release and refund: the freeze order whose hold they act on, when the case system names it.
     public var relatedOrder: OrderID?
+    /// A freeze Ayat opened itself, chasing money that moved on from an earlier hop.
+    public var chasedFrom: ChaseOrigin?
 
     public init(
         id: OrderID, kind: OrderKind, caseID: CaseID, bank: BankCode, account: Account, amount: Money,
         reportedTransfer: ReportedTransfer, legalBasis: String, requestedBy: String, reportedAt: Date, deadline: Date,
-        acceptedAt: Date, beneficiary: BankAccount? = nil, reason: String? = nil, relatedOrder: OrderID? = nil
+        acceptedAt: Date, beneficiary: BankAccount? = nil, reason: String? = nil, relatedOrder: OrderID? = nil,
+        chasedFrom: ChaseOrigin? = nil
     ) {
         self.id = id
         self.kind = kind
@@ -55,6 +58,7 @@ public struct Order: Hashable, Sendable, Codable {
         self.beneficiary = beneficiary
         self.reason = reason
         self.relatedOrder = relatedOrder
+        self.chasedFrom = chasedFrom
     }
 
     /// The freeze deadline when the case system gives none: one hour after the victim's report.

@@ -27,7 +27,8 @@ public struct OrderState: Hashable, Sendable, Codable, CustomStringConvertible {
         return next.rank >= rank
     }
 
-    private var rank: Int {
+    /// How far along the happy path a state is; terminal states share the last rank.
+    public var rank: Int {
         switch self {
         case .accepted: 0
         case .sent: 1

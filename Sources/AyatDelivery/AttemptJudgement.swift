@@ -18,6 +18,8 @@ public struct AttemptJudgement {
         public var leaseOwner: String
         /// Timeline event for the exchange: "attempt", "poll" or "callback".
         public var event: String
+        /// Set by a manual retry: keep trying until then.
+        public var giveUpAt: Date?
 
         init(_ claim: ClaimedDelivery) {
             order = claim.order
@@ -27,6 +29,7 @@ public struct AttemptJudgement {
             attempt = claim.attempt
             leaseOwner = claim.leaseOwner
             event = claim.purpose == .poll ? "poll" : "attempt"
+            giveUpAt = claim.giveUpAt
         }
 
         public init(callbackFor order: Order, state: OrderState, messageID: MessageID) {
@@ -97,9 +100,11 @@ public struct AttemptJudgement {
             states.append(.failed)
             details[.failed] = reason
         case .retryable(_, _, _, _, _, let retryAfter):
-            if claim.purpose == .send, claim.event != "callback", now >= claim.order.deadline {
+            if claim.purpose == .send, claim.event != "callback", now >= giveUpAt {
                 states.append(.failed)
-                details[.failed] = "deadline \(Timestamp.format(claim.order.deadline)) passed without an acknowledgement"
+                details[.failed] = giveUpAt > claim.order.deadline
+                    ? "no acknowledgement by \(Timestamp.format(giveUpAt)), past the deadline \(Timestamp.format(claim.order.deadline))"
+                    : "deadline \(Timestamp.format(claim.order.deadline)) passed without an acknowledgement"
             } else {
                 next = retry(now: now, retryAfter: retryAfter)
             }
@@ -129,6 +134,12 @@ public struct AttemptJudgement {
             newState: moves.last, timeline: timeline, inbound: [outcome.inbound].compactMap { $0 }, next: next,
             execution: execution
         )
+    }
+
+    /// When attempts to deliver stop: the deadline, plus what the profile allows past it, or a manual retry's horizon.
+    var giveUpAt: Date {
+        let profileLimit = claim.order.deadline.addingTimeInterval(max(profile?.retry.pastDeadline ?? 0, 0))
+        return max(profileLimit, claim.giveUpAt ?? .distantPast)
     }
 
     /// After a receipt: poll banks are asked again later; callback banks call us.

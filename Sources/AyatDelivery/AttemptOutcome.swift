@@ -33,6 +33,16 @@ enum AttemptOutcome: Sendable {
         }
     }
 
+    /// Whether the bank is answering: what the circuit breaker counts. A reply we
+    /// cannot trust is a security matter, not an outage, so it counts as an answer.
+    var bankAnswered: Bool {
+        switch self {
+        case .replied, .permanent: true
+        case .retryable(_, let status, _, let reached, let flagged, _):
+            flagged || (reached && !(status.map { [408, 425, 429].contains($0) || $0 >= 500 } ?? true))
+        }
+    }
+
     var label: String {
         switch self {
         case .replied(.receipt(let receipt), _, _): receipt.status == .accepted ? "acknowledged" : "rejected"

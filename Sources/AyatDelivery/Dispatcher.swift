@@ -31,10 +31,13 @@ public final class Dispatcher: Service, Sendable {
     private let owner: String
     private let logger: Logger
     private let wake = WakeSignal()
+    /// Flow control per bank: concurrency, rate, circuit breaker.
+    public let flows: [BankCode: BankFlow]
 
     public init(store: any GatewayStore, banks: BankDirectory, feed: OrderStateFeed, settings: Settings = Settings(), logger: Logger) {
         self.store = store
         self.banks = banks
+        self.flows = banks.links.mapValues { BankFlow($0.profile.flow) }
         self.feed = feed
         self.settings = settings
         self.owner = "dispatcher-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))"
@@ -48,14 +51,8 @@ public final class Dispatcher: Service, Sendable {
 
     /// Runs until graceful shutdown; attempts in flight then finish and are recorded.
     public func run() async throws {
-        await withGracefulShutdownHandler {
-            while !Task.isCancelled, !(await wake.isStopped) {
-                let handled = await dispatchDue()
-                if handled >= settings.batchSize { continue }
-                await wake.wait(timeout: await idleTime())
-            }
-        } onGracefulShutdown: {
-            Task { await self.wake.stop() }
+        await WorkLoop(wake: wake, idle: { await self.idleTime() }).run {
+            await self.dispatchDue() >= self.settings.batchSize
         }
     }
 
@@ -88,12 +85,36 @@ public final class Dispatcher: Service, Sendable {
     private func attempt(_ claim: ClaimedDelivery) async {
         let link = banks[claim.order.bank]
         let outcome: AttemptOutcome
-        if let link {
+        var breakerNote: String?
+        if let link, let flow = flows[claim.order.bank] {
+            let probe: Bool
+            switch await flow.admit() {
+            case .wait(let until):
+                await postpone(claim, until: until)
+                return
+            case .go(let isProbe):
+                probe = isProbe
+            }
+            await flow.acquire()
             outcome = await exchange(claim, over: link)
+            await flow.release()
+            switch await flow.report(healthy: outcome.bankAnswered, probe: probe) {
+            case .opened(let failures, let until):
+                breakerNote = "circuit breaker for bank \(claim.order.bank) opened after \(failures) consecutive failure(s); probe at \(Timestamp.format(until))"
+                logger.warning("circuit breaker opened", metadata: ["bank": "\(claim.order.bank)", "failures": "\(failures)"])
+            case .closed:
+                breakerNote = "circuit breaker for bank \(claim.order.bank) closed: the probe succeeded"
+                logger.info("circuit breaker closed", metadata: ["bank": "\(claim.order.bank)"])
+            case .none:
+                if probe { breakerNote = "circuit breaker half-open: this attempt was the probe" }
+            }
         } else {
             outcome = .retryable(reason: "no profile for bank \(claim.order.bank)", httpStatus: nil, inbound: nil, reachedBank: false)
         }
-        let result = AttemptJudgement(claim: claim, outcome: outcome, profile: link?.profile).result(now: Date())
+        var result = AttemptJudgement(claim: claim, outcome: outcome, profile: link?.profile).result(now: Date())
+        if let breakerNote, !result.timeline.isEmpty {
+            result.timeline[0].detail = [result.timeline[0].detail, breakerNote].compactMap { $0 }.joined(separator: "; ")
+        }
         do {
             let state = try await store.record(result)
             await feed.publish(.init(orderID: claim.order.id, state: state))
@@ -104,6 +125,21 @@ public final class Dispatcher: Service, Sendable {
         } catch {
             // The lease will expire and the same bytes will be sent again; the bank deduplicates.
             logger.error("recording an attempt failed", metadata: ["order": "\(claim.order.id)", "error": "\(error)"])
+        }
+    }
+
+    /// Puts a delivery back untried while the bank's circuit is open.
+    private func postpone(_ claim: ClaimedDelivery, until: Date) async {
+        // A little jitter so that a backlog does not stampede the bank when it reopens.
+        let due = until.addingTimeInterval(Double.random(in: 0...0.05))
+        let entry = TimelineEntry(
+            at: Date(), state: claim.state, event: "deferred", attempt: nil, outcome: "circuit-open",
+            messageIDs: [claim.messageID], detail: "circuit breaker for bank \(claim.order.bank) is open; next try \(Timestamp.format(due))"
+        )
+        let result = AttemptResult(messageID: claim.messageID, orderID: claim.order.id, leaseOwner: claim.leaseOwner, newState: nil,
+                                   timeline: [entry], inbound: [], next: .deferred(until: due))
+        do { try await store.record(result) } catch {
+            logger.error("deferring a delivery failed", metadata: ["order": "\(claim.order.id)", "error": "\(error)"])
         }
     }
 

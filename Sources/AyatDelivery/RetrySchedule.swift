@@ -16,9 +16,13 @@ public struct RetrySchedule: Sendable, Hashable {
         self.init(initialDelay: retry.initialDelay, maxDelay: retry.maxDelay)
     }
 
+    /// The longest `Retry-After` obeyed: a bank cannot park a freeze for longer than its deadline matters.
+    public static let longestRetryAfter: TimeInterval = 3600
+
     /// The delay before attempt `attempt + 1`, after attempt `attempt` failed.
+    /// A bank's `Retry-After` is obeyed as given (no attempt before it), whatever the backoff cap.
     public func delay(after attempt: Int, retryAfter: TimeInterval? = nil) -> TimeInterval {
-        if let retryAfter, retryAfter >= 0 { return min(retryAfter, maxDelay) }
+        if let retryAfter, retryAfter >= 0 { return min(retryAfter, Self.longestRetryAfter) }
         let exponent = Double(min(max(attempt - 1, 0), 30))
         let ceiling = min(maxDelay, initialDelay * pow(2, exponent))
         // Full jitter spreads retries of many orders over the whole window.

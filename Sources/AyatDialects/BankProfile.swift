@@ -19,9 +19,30 @@ public struct BankProfile: Sendable, Hashable, Codable {
     public struct Retry: Sendable, Hashable, Codable {
         public var initialDelay: Double
         public var maxDelay: Double
-        public init(initialDelay: Double = 0.5, maxDelay: Double = 30) {
+        /// Seconds past the order's deadline that attempts go on before the order fails (default 0).
+        public var pastDeadline: Double?
+        public init(initialDelay: Double = 0.5, maxDelay: Double = 30, pastDeadline: Double? = nil) {
             self.initialDelay = initialDelay
             self.maxDelay = maxDelay
+            self.pastDeadline = pastDeadline
+        }
+    }
+    /// How hard the gateway may press the bank: in-flight limit, token-bucket rate, circuit breaker.
+    public struct Flow: Sendable, Hashable, Codable {
+        /// Requests in flight at once (default 16).
+        public var concurrency: Int?
+        /// Sustained requests per second (default: unlimited) and the burst above it (default: one second's worth).
+        public var ratePerSecond: Double?
+        public var burst: Int?
+        /// Consecutive failed attempts that open the breaker (default 5), and how long it stays open before a probe (default 5 s).
+        public var breakerThreshold: Int?
+        public var breakerCooldown: Double?
+        public init(concurrency: Int? = nil, ratePerSecond: Double? = nil, burst: Int? = nil, breakerThreshold: Int? = nil, breakerCooldown: Double? = nil) {
+            self.concurrency = concurrency
+            self.ratePerSecond = ratePerSecond
+            self.burst = burst
+            self.breakerThreshold = breakerThreshold
+            self.breakerCooldown = breakerCooldown
         }
     }
     /// How the bank tells us it carried an order out.
@@ -61,10 +82,11 @@ public struct BankProfile: Sendable, Hashable, Codable {
     public var ack: Acknowledgement
     public var retry: Retry
     public var timeouts: Timeouts
+    public var flow: Flow
 
     public init(
         code: BankCode, name: String, endpoint: String, dialect: DialectName, signing: Signing, tls: TLS,
-        ack: Acknowledgement = Acknowledgement(), retry: Retry = Retry(), timeouts: Timeouts = Timeouts()
+        ack: Acknowledgement = Acknowledgement(), retry: Retry = Retry(), timeouts: Timeouts = Timeouts(), flow: Flow = Flow()
     ) {
         self.code = code
         self.name = name
@@ -75,6 +97,7 @@ public struct BankProfile: Sendable, Hashable, Codable {
         self.ack = ack
         self.retry = retry
         self.timeouts = timeouts
+        self.flow = flow
     }
 
     public init(from decoder: any Decoder) throws {
@@ -94,6 +117,13 @@ public struct BankProfile: Sendable, Hashable, Codable {
         }
         retry = try c.decodeIfPresent(Retry.self, forKey: .retry) ?? Retry()
         timeouts = try c.decodeIfPresent(Timeouts.self, forKey: .timeouts) ?? Timeouts()
+        flow = try c.decodeIfPresent(Flow.self, forKey: .flow) ?? Flow()
+        if let concurrency = flow.concurrency, concurrency < 1 {
+            throw DecodingError.dataCorruptedError(forKey: .flow, in: c, debugDescription: "flow.concurrency must be at least 1")
+        }
+        if let rate = flow.ratePerSecond, !(rate > 0) {
+            throw DecodingError.dataCorruptedError(forKey: .flow, in: c, debugDescription: "flow.ratePerSecond must be positive")
+        }
     }
 }
 
@@ -117,6 +147,45 @@ public struct GatewayConfiguration: Sendable, Hashable, Codable {
     public var listenPort: Int
     /// The banks' inbound endpoint for callbacks: mutual TLS, bank client certificates only.
     public var inboundPort: Int
+    /// Whether Ayat chases onward transfers by itself when a case does not say (default: no; cases turn it on).
+    public var chasing: Bool?
+    /// Where the case system takes signed webhooks (Standard Webhooks).
+    public var webhooks: [Webhook]?
+    /// How long holds last by law, and how early the case system is warned.
+    public var legalHold: LegalHold?
+    /// How close to its deadline an unacknowledged order counts as at risk, in seconds (default 900).
+    public var atRiskMargin: Double?
+
+    public struct Webhook: Sendable, Hashable, Codable {
+        public var url: String
+        /// File (relative to the state directory) holding the `whsec_…` signing secret.
+        public var secretFile: String
+        public init(url: String, secretFile: String) {
+            self.url = url
+            self.secretFile = secretFile
+        }
+    }
+
+    public struct LegalHold: Sendable, Hashable, Codable {
+        /// Hours a hold lasts from the report (default 72).
+        public var initialHours: Double?
+        /// Hours it lasts from the report once a police complaint is recorded (default 7 days).
+        public var withComplaintHours: Double?
+        /// Hours before expiry the case system is warned (default 12).
+        public var noticeHours: Double?
+        public init(initialHours: Double? = nil, withComplaintHours: Double? = nil, noticeHours: Double? = nil) {
+            self.initialHours = initialHours
+            self.withComplaintHours = withComplaintHours
+            self.noticeHours = noticeHours
+        }
+
+        /// When a freeze's hold lapses under this policy.
+        public func expiry(of order: Order, complaintAt: Date?) -> Date {
+            let hours = complaintAt == nil ? (initialHours ?? 72) : (withComplaintHours ?? 7 * 24)
+            return order.reportedAt.addingTimeInterval(hours * 3600)
+        }
+        public var notice: TimeInterval { (noticeHours ?? 12) * 3600 }
+    }
 
     public init(centreID: String, signing: KeyPair, tls: KeyPair, listenHost: String = "127.0.0.1", listenPort: Int = 8080, inboundPort: Int = 8443) {
         self.centreID = centreID

@@ -25,14 +25,8 @@ public struct LocalDeployment: Sendable {
         try SimulatedBankConfiguration.loadAll(from: SimulatedBankConfiguration.shippedDirectory)
     }
 
-    /// Makes the dev PKI if missing, starts the simulated banks, writes the
-    /// gateway's configuration and bank profiles for their ports, starts the
-    /// gateway, runs `body`, and shuts everything down in reverse order.
-    public static func run<T: Sendable>(
-        state: StateDirectory, banks: [SimulatedBankConfiguration], centreID: String = "THACC", logger: Logger,
-        dispatcherSettings: Dispatcher.Settings = .init(),
-        _ body: @Sendable (LocalDeployment) async throws -> T
-    ) async throws -> T {
+    /// Creates the state directory and the dev PKI for `banks`, unless it is already there.
+    public static func preparePKI(state: StateDirectory, banks: [SimulatedBankConfiguration]) throws {
         try state.create()
         let codes = banks.map(\.code.rawValue)
         let pki = state.pki
@@ -41,7 +35,44 @@ public struct LocalDeployment: Sendable {
         if missing {
             try DevPKI.generate(in: pki.directory, banks: codes)
         }
-        let simulators = try banks.map { try SimulatedBank(configuration: $0, pki: pki, logger: logger) }
+    }
+
+    /// Writes `gateway.yaml` and one profile per simulated bank in `banks`,
+    /// served on 127.0.0.1 at the matching port of `simulatorPorts`.
+    public static func writeConfiguration(
+        state: StateDirectory, banks: [SimulatedBankConfiguration], simulatorPorts: [Int], centreID: String = "THACC",
+        tuning: Tuning = Tuning()
+    ) throws {
+        precondition(banks.count == simulatorPorts.count, "one port per simulated bank")
+        try FileManager.default.createDirectory(at: state.banksDirectory, withIntermediateDirectories: true)
+        var gateway = state.devGatewayConfiguration(centreID: centreID)
+        tuning.gateway(&gateway)
+        try YAMLFile.write(gateway, to: state.gatewayConfiguration)
+        for (configuration, port) in zip(banks, simulatorPorts) {
+            var profile = state.devBankProfile(
+                code: configuration.code, name: configuration.name, dialect: configuration.dialect,
+                endpoint: "https://127.0.0.1:\(port)\(SimulatedBank.messagesPath)"
+            )
+            let mode = configuration.acknowledgement.mode
+            profile.ack = BankProfile.Acknowledgement(
+                mode: mode, pollInterval: mode == "poll" ? 0.2 : nil,
+                statusEndpoint: mode == "poll" ? "https://127.0.0.1:\(port)\(SimulatedBank.messagesPath)/{messageId}/result" : nil
+            )
+            tuning.profile(&profile)
+            try YAMLFile.write(profile, to: state.banksDirectory.appending(path: "\(configuration.code).yaml"))
+        }
+    }
+
+    /// Makes the dev PKI if missing, starts the simulated banks, writes the
+    /// gateway's configuration and bank profiles for their ports, starts the
+    /// gateway, runs `body`, and shuts everything down in reverse order.
+    public static func run<T: Sendable>(
+        state: StateDirectory, banks: [SimulatedBankConfiguration], centreID: String = "THACC", logger: Logger,
+        dispatcherSettings: Dispatcher.Settings = .init(), tuning: Tuning = Tuning(),
+        _ body: @Sendable (LocalDeployment) async throws -> T
+    ) async throws -> T {
+        try preparePKI(state: state, banks: banks)
+        let simulators = try banks.map { try SimulatedBank(configuration: $0, pki: state.pki, logger: logger) }
 
         let simulatorPorts = simulators.map { _ in PortPromise() }
         var simulatorServices = [any Service]()
@@ -59,22 +90,9 @@ public struct LocalDeployment: Sendable {
                 for promise in simulatorPorts { await promise.fail(ServerStoppedBeforeListening()) }
             }
             do {
-                try FileManager.default.createDirectory(at: state.banksDirectory, withIntermediateDirectories: true)
-                try YAMLFile.write(state.devGatewayConfiguration(centreID: centreID), to: state.gatewayConfiguration)
-                for (simulator, promise) in zip(simulators, simulatorPorts) {
-                    let port = try await promise.value
-                    let configuration = simulator.configuration
-                    var profile = state.devBankProfile(
-                        code: configuration.code, name: configuration.name, dialect: configuration.dialect,
-                        endpoint: "https://127.0.0.1:\(port)\(SimulatedBank.messagesPath)"
-                    )
-                    let mode = configuration.acknowledgement.mode
-                    profile.ack = BankProfile.Acknowledgement(
-                        mode: mode, pollInterval: mode == "poll" ? 0.2 : nil,
-                        statusEndpoint: mode == "poll" ? "https://127.0.0.1:\(port)\(SimulatedBank.messagesPath)/{messageId}/result" : nil
-                    )
-                    try YAMLFile.write(profile, to: state.banksDirectory.appending(path: "\(configuration.code).yaml"))
-                }
+                var ports = [Int]()
+                for promise in simulatorPorts { ports.append(try await promise.value) }
+                try writeConfiguration(state: state, banks: banks, simulatorPorts: ports, centreID: centreID, tuning: tuning)
             } catch {
                 await simulatorGroup.triggerGracefulShutdown()
                 throw error
@@ -82,7 +100,7 @@ public struct LocalDeployment: Sendable {
 
             let gateway: Gateway
             do {
-                gateway = try Gateway(state: state, logger: logger, dispatcherSettings: dispatcherSettings)
+                gateway = try Gateway(state: state, logger: logger, dispatcherSettings: dispatcherSettings, watchInterval: tuning.watchInterval)
             } catch {
                 await simulatorGroup.triggerGracefulShutdown()
                 throw error
@@ -96,9 +114,7 @@ public struct LocalDeployment: Sendable {
                     services: [
                         gateway.application(host: "127.0.0.1", port: 0, onRunning: { await apiPort.fulfil($0) }),
                         try gateway.inboundApplication(host: "127.0.0.1", port: 0, onRunning: { await inboundPort.fulfil($0) }),
-                        gateway.dispatcher,
-                        gateway.auditLog,
-                    ],
+                    ] + gateway.workers,
                     gracefulShutdownSignals: [], logger: logger
                 ))
             } catch {
@@ -144,6 +160,26 @@ public struct LocalDeployment: Sendable {
             await stop()
             try await group.waitForAll()
             return result
+        }
+    }
+}
+
+extension LocalDeployment {
+    /// Changes to the generated configuration: what a test or scenario needs
+    /// different from the dev defaults (webhooks, chasing, flow limits, hold windows).
+    public struct Tuning: Sendable {
+        public var gateway: @Sendable (inout GatewayConfiguration) -> Void
+        public var profile: @Sendable (inout BankProfile) -> Void
+        /// How often deadlines and legal holds are checked.
+        public var watchInterval: Duration
+        public init(
+            gateway: @escaping @Sendable (inout GatewayConfiguration) -> Void = { _ in },
+            profile: @escaping @Sendable (inout BankProfile) -> Void = { _ in },
+            watchInterval: Duration = .seconds(5)
+        ) {
+            self.gateway = gateway
+            self.profile = profile
+            self.watchInterval = watchInterval
         }
     }
 }

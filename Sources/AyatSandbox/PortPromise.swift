@@ -1,10 +1,11 @@
 /// A port that a server will report once it is listening (or an error if it never does).
-actor PortPromise {
+public actor PortPromise {
+    public init() {}
     private var result: Result<Int, any Error>?
     private var waiters: [CheckedContinuation<Int, any Error>] = []
 
-    func fulfil(_ port: Int) { settle(.success(port)) }
-    func fail(_ error: any Error) { settle(.failure(error)) }
+    public func fulfil(_ port: Int) { settle(.success(port)) }
+    public func fail(_ error: any Error) { settle(.failure(error)) }
 
     private func settle(_ result: Result<Int, any Error>) {
         guard self.result == nil else { return }
@@ -13,7 +14,7 @@ actor PortPromise {
         waiters = []
     }
 
-    var value: Int {
+    public var value: Int {
         get async throws {
             if let result { return try result.get() }
             return try await withCheckedThrowingContinuation { waiters.append($0) }

@@ -8,6 +8,7 @@ import AyatTransport
 import Hummingbird
 import Logging
 import NIOSSL
+import ServiceLifecycle
 
 /// A gateway assembled from a state directory: store, bank links, dispatcher and API.
 public final class Gateway: Sendable {
@@ -20,10 +21,16 @@ public final class Gateway: Sendable {
     public let inbound: InboundAPI
     public let auditLog: AuditLog
     public let auditPages: AuditPages
+    public let chaser: Chaser
+    public let deadlineWatch: DeadlineWatch
+    public let webhooks: [WebhookSender]
     private let inboundTLS: TLSConfiguration
     private let logger: Logger
 
-    public init(state: StateDirectory, logger: Logger, dispatcherSettings: Dispatcher.Settings = .init()) throws {
+    public init(
+        state: StateDirectory, logger: Logger, dispatcherSettings: Dispatcher.Settings = .init(),
+        watchInterval: Duration = .seconds(5)
+    ) throws {
         let configuration = try state.loadGatewayConfiguration()
         let signing = try SigningIdentity(
             certificate: state.resolve(configuration.signing.certificate),
@@ -58,7 +65,29 @@ public final class Gateway: Sendable {
         self.banks = banks
         self.feed = feed
         self.dispatcher = dispatcher
-        self.orders = OrdersAPI(store: store, banks: banks, centreID: configuration.centreID, onAccepted: { dispatcher.nudge() })
+        let intake = OrderIntake(store: store, banks: banks, centreID: configuration.centreID)
+        self.chaser = Chaser(store: store, intake: intake, feed: feed, chasingByDefault: configuration.chasing ?? false, logger: logger,
+                             onOpened: { dispatcher.nudge() })
+        var watch = DeadlineWatch.Settings()
+        watch.atRiskMargin = configuration.atRiskMargin ?? watch.atRiskMargin
+        watch.legalHold = configuration.legalHold ?? watch.legalHold
+        watch.interval = watchInterval
+        self.deadlineWatch = DeadlineWatch(store: store, settings: watch, logger: logger)
+        self.webhooks = try (configuration.webhooks ?? []).map { webhook in
+            let secretFile = state.resolve(webhook.secretFile)
+            guard let secret = try? String(contentsOf: secretFile, encoding: .utf8) else {
+                throw ConfigurationError(file: state.gatewayConfiguration.path, field: "webhooks.secretFile", reason: "cannot read \(secretFile.path)")
+            }
+            do {
+                return WebhookSender(store: store, url: webhook.url, signature: try StandardWebhookSignature(secret: secret), feed: feed, logger: logger)
+            } catch {
+                throw ConfigurationError(file: state.gatewayConfiguration.path, field: "webhooks.secretFile", reason: "\(error)")
+            }
+        }
+        self.orders = OrdersAPI(
+            store: store, banks: banks, centreID: configuration.centreID, onAccepted: { dispatcher.nudge() },
+            flows: dispatcher.flows, atRiskMargin: watch.atRiskMargin, holdPolicy: watch.legalHold
+        )
         self.inbound = InboundAPI(store: store, banks: banks, feed: feed)
         self.auditLog = AuditLog(
             store: store, signer: try AuditLogKey.loadOrCreate(state, centreID: configuration.centreID), logger: logger
@@ -68,6 +97,11 @@ public final class Gateway: Sendable {
         )
         self.inboundTLS = try MutualTLS.serverConfiguration(identity: tlsIdentity, clientTrustRoots: bankRoots)
         self.logger = logger
+    }
+
+    /// The background workers: delivery, chasing, deadline and hold watch, webhooks, audit checkpoints.
+    public var workers: [any Service] {
+        [dispatcher, chaser, deadlineWatch, auditLog] + webhooks
     }
 
     /// The case system's HTTP API. `onRunning` receives the bound port.

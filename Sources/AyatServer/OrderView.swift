@@ -62,8 +62,16 @@ struct OrderView: Encodable {
     var beneficiary: BeneficiaryView?
     var reason: String?
     var relatedOrderId: String?
+    /// For a freeze Ayat opened itself: the hop it chased and the transfer that led there.
+    var chasedFrom: ChaseView?
     var timeline: [TimelineView]
     var messages: [MessageView]
+
+    struct ChaseView: Encodable {
+        var parentOrderId: String
+        var transferReference: String
+        var hop: Int
+    }
 
     struct BeneficiaryView: Encodable {
         var bank: String
@@ -71,7 +79,7 @@ struct OrderView: Encodable {
         var holderName: String
     }
 
-    init(record: OrderRecord, timeline: [TimelineEntry], messages: [StoredMessage], now: Date = Date()) {
+    init(record: OrderRecord, timeline: [TimelineEntry], messages: [StoredMessage], now: Date = Date(), atRiskMargin: TimeInterval = DeadlineState.atRiskMargin) {
         let order = record.order
         id = order.id.rawValue
         type = order.kind.rawValue
@@ -81,7 +89,7 @@ struct OrderView: Encodable {
         amount = AmountView(value: order.amount.decimalString, currency: order.amount.currency.code)
         status = record.state.rawValue
         deadline = Timestamp.format(order.deadline)
-        deadlineState = DeadlineState(deadline: order.deadline, state: record.state, now: now).rawValue
+        deadlineState = DeadlineState(deadline: order.deadline, state: record.state, now: now, margin: atRiskMargin).rawValue
         acceptedAt = Timestamp.format(order.acceptedAt)
         updatedAt = Timestamp.format(record.updatedAt)
         execution = record.execution.map { outcome in
@@ -101,6 +109,7 @@ struct OrderView: Encodable {
         }
         reason = order.reason
         relatedOrderId = order.relatedOrder?.rawValue
+        chasedFrom = order.chasedFrom.map { ChaseView(parentOrderId: $0.parentOrder.rawValue, transferReference: $0.transferReference, hop: $0.hop) }
         self.timeline = timeline.map {
             TimelineView(at: Timestamp.format($0.at), state: $0.state.rawValue, event: $0.event, attempt: $0.attempt,
                          outcome: $0.outcome, httpStatus: $0.httpStatus, messageIds: $0.messageIDs.map(\.rawValue), detail: $0.detail)
@@ -117,17 +126,22 @@ public enum DeadlineState: String, Sendable {
     case onTime = "on-time"
     case atRisk = "at-risk"
     case breached = "breached"
+    /// The bank had the order in time.
     case met = "met"
+    /// Rejected or cancelled: no deadline applies any more.
+    case closed = "closed"
 
-    /// How close to the deadline an open order counts as at risk.
+    /// How close to the deadline an open order counts as at risk, unless configured.
     public static let atRiskMargin: TimeInterval = 15 * 60
 
-    public init(deadline: Date, state: OrderState, now: Date) {
-        if state == .acknowledged || state == .executed || state == .rejected || state == .cancelled {
+    public init(deadline: Date, state: OrderState, now: Date, margin: TimeInterval = DeadlineState.atRiskMargin) {
+        if state == .acknowledged || state == .executed {
             self = .met
-        } else if now >= deadline {
+        } else if state == .rejected || state == .cancelled {
+            self = .closed
+        } else if state == .failed || now >= deadline {
             self = .breached
-        } else if deadline.timeIntervalSince(now) <= Self.atRiskMargin {
+        } else if deadline.timeIntervalSince(now) <= margin {
             self = .atRisk
         } else {
             self = .onTime

@@ -13,22 +13,40 @@ public struct OrdersAPI: Sendable {
     let store: any GatewayStore
     let banks: BankDirectory
     let centreID: String
+    let intake: OrderIntake
     /// Called once an order is durable, so the dispatcher need not wait for its next poll.
     let onAccepted: @Sendable () -> Void
 
     /// The largest order body accepted; a freeze order is well under 2 KB.
     static let maxBodyBytes = 64 * 1024
 
-    public init(store: any GatewayStore, banks: BankDirectory, centreID: String, onAccepted: @escaping @Sendable () -> Void) {
+    let flows: [BankCode: BankFlow]
+    let atRiskMargin: TimeInterval
+    let holdPolicy: GatewayConfiguration.LegalHold
+
+    public init(
+        store: any GatewayStore, banks: BankDirectory, centreID: String, onAccepted: @escaping @Sendable () -> Void,
+        flows: [BankCode: BankFlow] = [:], atRiskMargin: TimeInterval = DeadlineState.atRiskMargin,
+        holdPolicy: GatewayConfiguration.LegalHold = .init()
+    ) {
         self.store = store
+        self.flows = flows
+        self.atRiskMargin = atRiskMargin
+        self.holdPolicy = holdPolicy
         self.banks = banks
         self.centreID = centreID
+        self.intake = OrderIntake(store: store, banks: banks, centreID: centreID)
         self.onAccepted = onAccepted
     }
 
     func addRoutes(to router: Router<some RequestContext>) {
         router.post("/v1/orders") { request, context in try await self.submit(request, context: context) }
         router.get("/v1/orders/:id") { request, context in try await self.show(request, context: context) }
+        router.post("/v1/orders/:id/cancel") { request, context in try await self.cancel(request, context: context) }
+        router.post("/v1/orders/:id/retry") { request, context in try await self.retry(request, context: context) }
+        CasesAPI(store: store, holdPolicy: holdPolicy, atRiskMargin: atRiskMargin).addRoutes(to: router)
+        EventsAPI(store: store).addRoutes(to: router)
+        BanksAPI(banks: banks, flows: flows, store: store).addRoutes(to: router)
     }
 
     // MARK: Submit
@@ -56,35 +74,24 @@ public struct OrdersAPI: Sendable {
 
         let now = Date()
         let order = try decodeAndValidate(body, now: now)
-        guard let link = banks[order.bank] else {
-            throw Problem(type: "unknown-bank", title: "Unknown bank", status: 422, detail: "no bank with code \(order.bank)", field: "bank")
-        }
-        let messageID = MessageID.generate()
-        let rendered: RenderedMessage
+        let outcome: IntakeOutcome
+        let responseBody: [UInt8]
         do {
-            rendered = try link.codec.renderOrder(
-                OrderInstruction(order: order, messageID: messageID, createdAt: now, sender: centreID), request: link.orderRequest
-            )
-        } catch {
-            context.logger.error("rendering an order failed", metadata: ["order": "\(order.id)", "error": "\(error)"])
+            (outcome, responseBody) = try await intake.submit(order, idempotencyKey: idempotencyKey, requestHash: requestHash, now: now) { order, messageID in
+                let accepted = AcceptedView(
+                    id: order.id.rawValue, status: OrderState.accepted.rawValue, caseId: order.caseID.rawValue,
+                    bank: order.bank.rawValue, deadline: Timestamp.format(order.deadline), messageId: messageID.rawValue
+                )
+                return (202, Array(try JSONEncoder.api.encode(accepted)))
+            }
+        } catch OrderIntake.Refusal.unknownBank(let bank) {
+            throw Problem(type: "unknown-bank", title: "Unknown bank", status: 422, detail: "no bank with code \(bank)", field: "bank")
+        } catch OrderIntake.Refusal.renderFailed(let dialect, let reason) {
+            context.logger.error("rendering an order failed", metadata: ["order": "\(order.id)", "error": "\(reason)"])
             throw Problem(type: "render-failed", title: "Order cannot be rendered for this bank", status: 422,
-                          detail: "the order could not be turned into a valid \(link.codec.dialect) message: \(error)")
+                          detail: "the order could not be turned into a valid \(dialect) message: \(reason)")
         }
-        let accepted = AcceptedView(
-            id: order.id.rawValue, status: OrderState.accepted.rawValue, caseId: order.caseID.rawValue,
-            bank: order.bank.rawValue, deadline: Timestamp.format(order.deadline), messageId: messageID.rawValue
-        )
-        let responseBody = Array(try JSONEncoder.api.encode(accepted))
-        let outbound = StoredMessage(
-            messageID: messageID, orderID: order.id, direction: .outbound, bank: order.bank,
-            dialect: link.codec.dialect.rawValue, kind: "\(order.kind)-order", contentType: rendered.contentType,
-            recordedAt: now, bytes: rendered.bytes, headers: rendered.headers, requestLine: link.orderRequest.description
-        )
-        let submission = OrderSubmission(
-            order: order, outbound: outbound,
-            idempotency: idempotencyKey.map { IdempotencyRecord(key: $0, requestHash: requestHash, status: 202, body: responseBody) }
-        )
-        switch try await store.accept(submission) {
+        switch outcome {
         case .created:
             onAccepted()
             context.logger.info("order accepted", metadata: ["order": "\(order.id)", "bank": "\(order.bank)", "case": "\(order.caseID)"])
@@ -151,8 +158,65 @@ public struct OrdersAPI: Sendable {
         guard let record = try await store.order(id) else {
             throw Problem.notFound("no order \(id.rawValue)")
         }
-        let view = OrderView(record: record, timeline: try await store.timeline(of: id), messages: try await store.messages(of: id))
+        let view = OrderView(record: record, timeline: try await store.timeline(of: id), messages: try await store.messages(of: id),
+                             atRiskMargin: atRiskMargin)
         return Self.json(status: .ok, body: Array(try JSONEncoder.api.encode(view)), location: nil)
+    }
+
+    // MARK: Operator actions
+
+    /// The optional body of cancel and retry: who asks and why; for retry, until when to keep trying.
+    struct OperatorRequest: Decodable {
+        var reason: String?
+        var until: String?
+    }
+
+    func cancel(_ request: Request, context: some RequestContext) async throws -> Response {
+        let id = OrderID(rawValue: try context.parameters.require("id"))
+        let body = try await Self.operatorRequest(request)
+        let outcome = try await store.cancel(id, reason: body.reason ?? "cancelled by the case system", at: Date())
+        return try await operatorAnswer(outcome, id: id, action: "cancel", refusal: "only an order that has not executed, been rejected or failed can be cancelled")
+    }
+
+    func retry(_ request: Request, context: some RequestContext) async throws -> Response {
+        let id = OrderID(rawValue: try context.parameters.require("id"))
+        let body = try await Self.operatorRequest(request)
+        let now = Date()
+        var until = now.addingTimeInterval(3600)
+        if let text = body.until {
+            guard let date = Timestamp.parse(text), date > now else {
+                throw Problem(type: "invalid-request", title: "Invalid retry", status: 422,
+                              detail: "until must be an RFC 3339 timestamp in the future", field: "until")
+            }
+            until = date
+        }
+        let outcome = try await store.retry(id, reason: body.reason ?? "retry requested by the case system", until: until, at: now)
+        if case .done = outcome { onAccepted() }
+        return try await operatorAnswer(outcome, id: id, action: "retry", refusal: "only a failed order can be retried")
+    }
+
+    static func operatorRequest(_ request: Request) async throws -> OperatorRequest {
+        var request = request
+        let bytes = Array(try await request.collectBody(upTo: 4096).readableBytesView)
+        guard !bytes.isEmpty else { return OperatorRequest() }
+        do { return try JSONDecoder().decode(OperatorRequest.self, from: Data(bytes)) } catch {
+            throw Problem.malformedJSON("the body must be a JSON object with optional reason and until: \(Self.summary(error))")
+        }
+    }
+
+    private func operatorAnswer(_ outcome: OperatorOutcome, id: OrderID, action: String, refusal: String) async throws -> Response {
+        switch outcome {
+        case .notFound:
+            throw Problem.notFound("no order \(id.rawValue)")
+        case .refused(let state):
+            throw Problem(type: "invalid-state", title: "Order cannot \(action) from \(state)", status: 409,
+                          detail: "order \(id.rawValue) is \(state); \(refusal)")
+        case .done:
+            guard let record = try await store.order(id) else { throw Problem.notFound("no order \(id.rawValue)") }
+            let view = OrderView(record: record, timeline: try await store.timeline(of: id), messages: try await store.messages(of: id),
+                                 atRiskMargin: atRiskMargin)
+            return Self.json(status: .ok, body: Array(try JSONEncoder.api.encode(view)), location: nil)
+        }
     }
 
     // MARK: Helpers

@@ -73,10 +73,8 @@ public actor Ledger {
         let asked = instruction.amount.minorUnits
         switch instruction.kind {
         case .freeze:
-            // Money that moved on after the traced transfer arrived is no longer here to hold.
             let onward = account.outgoing.filter { $0.time >= instruction.reportedTransfer.time }
-            let remaining = max(asked - onward.reduce(0) { $0 + $1.amount.minorUnits }, 0)
-            return .execute(amount: min(max(account.available, 0), remaining), onward: onward)
+            return .execute(amount: min(max(account.available, 0), asked), onward: onward)
         case .release:
             return .execute(amount: min(account.held.minorUnits, asked), onward: [])
         case .refund:

@@ -18,6 +18,8 @@ public struct ClaimedDelivery: Sendable {
     public var attempt: Int
     public var leaseOwner: String
     public var leaseUntil: Date
+    /// Set by a manual retry: attempts go on until then, even past the order's deadline.
+    public var giveUpAt: Date?
 }
 
 /// What an attempt established, recorded in one transaction.
@@ -31,6 +33,8 @@ public struct AttemptResult: Sendable {
         case poll(at: Date)
         /// Leave the delivery as it is (news that came by another way, such as a callback).
         case unchanged
+        /// Not attempted (flow control held it back): due again then, and the attempt does not count.
+        case deferred(until: Date)
     }
 
     public var messageID: MessageID

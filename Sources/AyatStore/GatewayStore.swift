@@ -30,4 +30,33 @@ public protocol GatewayStore: AuditLogStore {
     /// Records an attempt's outcome. Returns the order's state afterwards.
     @discardableResult
     func record(_ result: AttemptResult) async throws -> OrderState
+
+    // MARK: Cases and events
+
+    func caseFile(_ id: CaseID) async throws -> CaseFile?
+    /// Registers or updates a case (its creation time is kept).
+    func saveCase(_ file: CaseFile) async throws -> CaseFile
+    func orders(inCase id: CaseID) async throws -> [OrderRecord]
+    /// The feed: events after `sequence`, oldest first, optionally for one case.
+    func events(after sequence: Int64, limit: Int, caseID: CaseID?) async throws -> [GatewayEvent]
+    /// Records an event (and a timeline line for its order) that no state change carries.
+    func recordEvent(type: String, caseID: CaseID, orderID: OrderID?, at: Date, state: OrderState?, detail: String?, timeline: TimelineEntry?) async throws
+    /// How many events of each type the feed holds (escalations among them).
+    func eventCounts() async throws -> [String: Int]
+    func webhookCursor(endpoint: String) async throws -> Int64
+    func setWebhookCursor(endpoint: String, after sequence: Int64) async throws
+
+    // MARK: Chasing
+
+    /// Executed freezes whose onward transfers are not chased yet.
+    func pendingChases(limit: Int) async throws -> [OrderRecord]
+    func finishChase(_ id: OrderID, timeline: TimelineEntry) async throws
+
+    // MARK: Operators and watches
+
+    func cancel(_ id: OrderID, reason: String, at now: Date) async throws -> OperatorOutcome
+    /// Restarts a failed order; delivery continues until `until`.
+    func retry(_ id: OrderID, reason: String, until: Date, at now: Date) async throws -> OperatorOutcome
+    func takeDeadlineWarnings(now: Date, margin: TimeInterval) async throws -> [OrderRecord]
+    func takeHoldWarnings(now: Date, holdWindow: @Sendable (Order, CaseFile?) -> Date, notice: TimeInterval) async throws -> [HoldWarning]
 }

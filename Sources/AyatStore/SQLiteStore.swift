@@ -104,6 +104,36 @@ public final class SQLiteStore: GatewayStore {
                 );
                 """)
         }
+        migrator.registerMigration("v4-cases-events-chasing") { db in
+            try db.execute(sql: """
+                CREATE TABLE cases (
+                    id TEXT PRIMARY KEY,
+                    body BLOB NOT NULL,
+                    updated_ms INTEGER NOT NULL
+                );
+                CREATE TABLE events (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    id TEXT NOT NULL UNIQUE,
+                    type TEXT NOT NULL,
+                    case_id TEXT NOT NULL,
+                    order_id TEXT,
+                    at_ms INTEGER NOT NULL,
+                    body BLOB NOT NULL
+                );
+                CREATE TABLE webhook_cursors (
+                    endpoint TEXT PRIMARY KEY,
+                    after_seq INTEGER NOT NULL
+                );
+                -- 'pending' once a freeze's result reports money moving on; 'done' once chased (or reported).
+                ALTER TABLE orders ADD COLUMN chase_state TEXT;
+                -- Set by a manual retry: keep trying until then even past the deadline.
+                ALTER TABLE deliveries ADD COLUMN give_up_ms INTEGER;
+                -- Deadline and legal-hold warnings already given, so each is given once.
+                ALTER TABLE orders ADD COLUMN warnings TEXT NOT NULL DEFAULT '';
+                CREATE INDEX deliveries_order ON deliveries(order_id);
+                CREATE INDEX orders_chase ON orders(chase_state) WHERE chase_state = 'pending';
+                """)
+        }
         return migrator
     }
 
@@ -153,6 +183,9 @@ public final class SQLiteStore: GatewayStore {
                 sql: "INSERT INTO timeline (order_id, at_ms, entry) VALUES (?, ?, ?)",
                 arguments: [order.id.rawValue, accepted, entry]
             )
+            try Self.openCaseIfNew(order, db)
+            try Self.appendEvent(db, type: "order.accepted", caseID: order.caseID, orderID: order.id, at: order.acceptedAt,
+                                 state: .accepted, detail: order.chasedFrom.map { "chasing transfer \($0.transferReference) from \($0.parentOrder)" })
             if let idempotency = submission.idempotency {
                 try db.execute(
                     sql: "INSERT INTO idempotency (key, request_hash, status, body, created_ms) VALUES (?, ?, ?, ?, ?)",
@@ -257,7 +290,7 @@ public final class SQLiteStore: GatewayStore {
                         SELECT message_id FROM deliveries
                         WHERE state = 'pending' AND due_ms <= ? AND (lease_until_ms IS NULL OR lease_until_ms <= ?)
                         ORDER BY due_ms LIMIT ?)
-                    RETURNING message_id, message_seq, order_id, attempts, purpose
+                    RETURNING message_id, message_seq, order_id, attempts, purpose, give_up_ms
                     """,
                 arguments: [owner, leaseUntil.milliseconds, nowMS, nowMS, limit]
             )
@@ -271,7 +304,8 @@ public final class SQLiteStore: GatewayStore {
                     purpose: DeliveryPurpose(rawValue: row["purpose"]) ?? .send,
                     message: try Self.message(messageRow), messageID: MessageID(rawValue: row["message_id"]),
                     order: record.order, state: record.state, attempt: row["attempts"],
-                    leaseOwner: owner, leaseUntil: leaseUntil
+                    leaseOwner: owner, leaseUntil: leaseUntil,
+                    giveUpAt: (row["give_up_ms"] as Int64?).map(Date.init(milliseconds:))
                 )
             }
         }
@@ -297,10 +331,11 @@ public final class SQLiteStore: GatewayStore {
         let entries = try result.timeline.map { ($0.at.milliseconds, try Codecs.encoder.encode($0)) }
         let execution = try result.execution.map { try Codecs.encoder.encode($0) }
         return try await pool.write { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT state, case_id FROM orders WHERE id = ?", arguments: [result.orderID.rawValue]) else {
+            guard let row = try Row.fetchOne(db, sql: "SELECT state, case_id, kind FROM orders WHERE id = ?", arguments: [result.orderID.rawValue]) else {
                 throw StoreError("no order \(result.orderID)")
             }
             let current = OrderState(rawValue: row["state"])
+            let caseID = CaseID(row["case_id"] as String)!
             for message in result.inbound { _ = try Self.insert(message, caseID: row["case_id"], db) }
             var state = current
             if let next = result.newState, current.canMove(to: next) {
@@ -313,6 +348,20 @@ public final class SQLiteStore: GatewayStore {
             for (at, entry) in entries {
                 try db.execute(sql: "INSERT INTO timeline (order_id, at_ms, entry) VALUES (?, ?, ?)",
                                arguments: [result.orderID.rawValue, at, entry])
+            }
+            // One event per state the order really moved through, in order.
+            var announced = current
+            for entry in result.timeline where entry.event == entry.state.rawValue && announced.canMove(to: entry.state) && entry.state.rank <= state.rank {
+                announced = entry.state
+                try Self.appendEvent(db, type: "order.\(entry.state)", caseID: caseID, orderID: result.orderID, at: entry.at,
+                                     state: entry.state, detail: entry.detail)
+            }
+            if state != current, state == .failed, row["kind"] as String == OrderKind.freeze.rawValue {
+                try Self.appendEvent(db, type: "order.escalated", caseID: caseID, orderID: result.orderID, at: Date(), state: state,
+                                     detail: "freeze could not be delivered: \(result.timeline.last?.detail ?? "no detail"); operator action needed")
+            }
+            if state != current, state == .executed, let outcome = result.execution, !outcome.onwardTransfers.isEmpty {
+                try db.execute(sql: "UPDATE orders SET chase_state = 'pending' WHERE id = ? AND chase_state IS NULL", arguments: [result.orderID.rawValue])
             }
             // Only the lease holder reschedules; a worker whose lease expired reports facts, not plans.
             switch result.next {
@@ -333,6 +382,11 @@ public final class SQLiteStore: GatewayStore {
                         WHERE message_id = ? AND lease_owner = ?
                         """,
                     arguments: [at.milliseconds, result.messageID.rawValue, result.leaseOwner]
+                )
+            case .deferred(let until):
+                try db.execute(
+                    sql: "UPDATE deliveries SET due_ms = ?, attempts = MAX(attempts - 1, 0), lease_owner = NULL, lease_until_ms = NULL WHERE message_id = ? AND lease_owner = ?",
+                    arguments: [until.milliseconds, result.messageID.rawValue, result.leaseOwner]
                 )
             case .unchanged:
                 break

@@ -2,55 +2,120 @@ import Foundation
 import AyatCore
 import AyatSimulator
 
-/// The sample orders `ayat demo` submits: one per shipped account, and one invalid.
-enum DemoOrders {
-    struct Sample {
+/// The demo's scam: a victim at bank 025 paid 100,000 THB to a mule at 014,
+/// whose money moved on to 004 and 006 (and from 004 on to 006 again), as the
+/// shipped simulators' ledgers record.
+struct DemoStory {
+    let caseID: String
+    let victimBank: String
+    let victimAccount: String
+    let victimName: String
+    let firstBank: String
+    let firstAccount: String
+    let firstHolder: String
+    let amount: String
+    /// The hops the shipped ledgers lead to: 014 → 004 → 006, and 014 → 006.
+    let expectedHops: Int
+    let reportedAt: Date
+
+    static var shipped: DemoStory {
+        DemoStory(caseID: "TH-CASE-2026-01234", victimBank: "025", victimAccount: "0259876543", victimName: "มานี มีนา",
+                  firstBank: "014", firstAccount: "1402339876", firstHolder: "สมชาย ใจดี", amount: "100000.00", expectedHops: 4,
+                  reportedAt: Date().addingTimeInterval(-20 * 60))
+    }
+
+    func caseBody() -> String {
+        json([
+            "reportedAt": Timestamp.formatSeconds(reportedAt), "chasing": true,
+            "victim": ["bank": victimBank, "number": victimAccount, "holderName": victimName],
+        ])
+    }
+
+    func firstFreeze() -> String {
+        order(type: "freeze", bank: firstBank, number: firstAccount, holder: firstHolder, amount: amount, extra: [:])
+    }
+
+    func refund(bank: String, number: String, holder: String, amount: String, relatedOrder: String) -> String {
+        order(type: "refund", bank: bank, number: number, holder: holder, amount: amount, extra: [
+            "beneficiary": ["bank": victimBank, "number": victimAccount, "holderName": victimName],
+            "reason": "FRAD", "relatedOrderId": relatedOrder,
+            "legalBasis": "Royal Decree on Returning Money to Fraud Victims, court order 1234/2569",
+        ])
+    }
+
+    struct Extra {
         let label: String
-        let bank: String
         let key: String
         let body: String
     }
 
-    static func samples(banks: [SimulatedBankConfiguration], now: Date = Date()) -> [Sample] {
-        let reported = Timestamp.formatSeconds(now.addingTimeInterval(-600))
-        var samples = [Sample]()
-        var index = 0
-        for bank in banks {
-            for account in bank.accounts.prefix(2) {
-                index += 1
-                let caseID = "TH-CASE-2026-\(String(format: "%05d", 1200 + index))"
-                samples.append(Sample(
-                    label: "freeze \(bank.code)/…\(account.number.suffix(4))",
-                    bank: bank.code.rawValue,
-                    key: "demo-\(UUID().uuidString)",
-                    body: order(caseID: caseID, bank: bank.code.rawValue, number: account.number, holder: account.holder,
-                                amount: index % 2 == 0 ? "20000.00" : "15000.00", reported: reported, reference: "TRX\(20261129000 + index)")
-                ))
-            }
+    /// Another victim's freeze at the fourth bank (its own dialect), and one invalid order.
+    func extraOrders(banks: [SimulatedBankConfiguration]) -> [Extra] {
+        var extras = [Extra]()
+        if let bank = banks.first(where: { $0.code.rawValue == "025" }), let account = bank.accounts.first(where: { $0.number != victimAccount }) {
+            extras.append(Extra(label: "freeze 025", key: "demo-025-\(UUID().uuidString)", body: order(
+                type: "freeze", bank: "025", number: account.number, holder: account.holder, amount: "15000.00",
+                extra: ["caseId": "TH-CASE-2026-01235"])))
         }
-        samples.append(Sample(
-            label: "invalid (unknown bank, negative amount)",
-            bank: "999",
-            key: "demo-invalid-\(UUID().uuidString)",
-            body: order(caseID: "TH-CASE-2026-09999", bank: "999", number: "12345", holder: "สมหญิง ทดสอบ",
-                        amount: "-10", reported: reported, reference: "TRX0")
-        ))
-        return samples
+        extras.append(Extra(label: "invalid (unknown bank, negative amount)", key: "demo-invalid-\(UUID().uuidString)", body: order(
+            type: "freeze", bank: "999", number: "12345", holder: "สมหญิง ทดสอบ", amount: "-10", extra: ["caseId": "TH-CASE-2026-09999"])))
+        return extras
     }
 
-    private static func order(caseID: String, bank: String, number: String, holder: String, amount: String, reported: String, reference: String) -> String {
-        let object: [String: Any] = [
-            "type": "freeze",
-            "caseId": caseID,
-            "bank": bank,
+    private func order(type: String, bank: String, number: String, holder: String, amount: String, extra: [String: Any]) -> String {
+        var object: [String: Any] = [
+            "type": type, "caseId": caseID, "bank": bank,
             "account": ["number": number, "holderName": holder],
             "amount": ["value": amount, "currency": "THB"],
-            "reportedTransfer": ["reference": reference, "time": reported],
-            "reportedAt": reported,
+            "reportedTransfer": ["reference": "TRX2026112900777", "time": Timestamp.formatSeconds(reportedAt.addingTimeInterval(-600))],
+            "reportedAt": Timestamp.formatSeconds(reportedAt),
             "legalBasis": "Emergency Decree on Technology Crime B.E. 2566, s. 6",
             "requestedBy": "officer:AOC-0042",
         ]
-        let data = try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-        return String(decoding: data, as: UTF8.self)
+        object.merge(extra) { _, new in new }
+        return json(object)
     }
+
+    private func json(_ object: [String: Any]) -> String {
+        String(decoding: (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data(), as: UTF8.self)
+    }
+
+    // MARK: Showing the case
+
+    static func rows(_ view: [String: Any], dialects: [String: String]) -> [[String]] {
+        flatten(view["trail"] as? [[String: Any]] ?? []).map { hop in
+            let depth = max((hop["hop"] as? Int ?? 1) - 1, 0)
+            let onward = (hop["onwardTransfers"] as? [[String: Any]] ?? []).map { "\(money($0["amount"])) → \($0["toBank"] ?? "")" }
+            let bank = hop["bank"] as? String ?? ""
+            return [
+                String(repeating: "  ", count: depth) + "└ " + String(hop["hop"] as? Int ?? 1), bank, dialects[bank] ?? "",
+                "…" + String((hop["account"] as? String ?? "").suffix(4)), hop["holderName"] as? String ?? "",
+                hop["status"] as? String ?? "", hop["deadlineState"] as? String ?? "", money(hop["amountHeld"]),
+                onward.joined(separator: ", "),
+            ]
+        }
+    }
+
+    /// The tree in reading order: each hop followed by the hops it led to.
+    static func flatten(_ hops: [[String: Any]]) -> [[String: Any]] {
+        hops.flatMap { [$0] + flatten($0["next"] as? [[String: Any]] ?? []) }
+    }
+
+    static func money(_ value: Any?) -> String {
+        guard let amount = value as? [String: Any], let text = amount["value"] as? String else { return "" }
+        return "\(text) \(amount["currency"] as? String ?? "")"
+    }
+
+    static func total(_ value: Any?) -> String {
+        (value as? [[String: Any]] ?? []).map { money($0) }.joined(separator: " + ").nonEmpty ?? "0"
+    }
+
+    /// When the last hop of the trail was frozen, as its bank reported.
+    static func lastFrozen(_ view: [String: Any]) -> Date? {
+        flatten(view["trail"] as? [[String: Any]] ?? []).compactMap { ($0["frozenAt"] as? String).flatMap(Timestamp.parse) }.max()
+    }
+}
+
+extension String {
+    var nonEmpty: String? { isEmpty ? nil : self }
 }

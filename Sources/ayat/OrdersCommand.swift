@@ -7,8 +7,8 @@ import AyatStore
 struct OrdersCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "orders",
-        abstract: "Inspect the orders in a state directory.",
-        subcommands: [List.self, Show.self]
+        abstract: "Inspect the orders in a state directory; retry a failed one, cancel an open one.",
+        subcommands: [List.self, Show.self, Retry.self, Cancel.self]
     )
 
     static func openStore(_ state: StateOption) throws -> SQLiteStore {
@@ -32,6 +32,46 @@ struct OrdersCommand: AsyncParsableCommand {
                  $0.order.amount.description, $0.state.rawValue, DeadlineState(deadline: $0.order.deadline, state: $0.state, now: now).rawValue]
             }
             printTable(["ORDER", "CASE", "BANK", "ACCOUNT", "AMOUNT", "STATUS", "DEADLINE"], rows)
+        }
+    }
+
+    struct Retry: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Restart a failed order: its stored message is delivered again until --for has passed.",
+            discussion: "Works on the state directory directly; a running gateway picks the order up within a second."
+        )
+        @OptionGroup var state: StateOption
+        @Argument(help: "The order id (ord_…).") var id: String
+        @Option(name: .customLong("for"), help: "Minutes to keep trying.") var minutes = 60.0
+        @Option(help: "Why, for the timeline.") var reason = "retry requested by an operator"
+
+        func run() async throws {
+            guard minutes > 0 else { throw CommandFailure("--for must be a positive number of minutes") }
+            let now = Date()
+            let outcome = try await OrdersCommand.openStore(state).retry(
+                OrderID(rawValue: id), reason: reason, until: now.addingTimeInterval(minutes * 60), at: now
+            )
+            try OrdersCommand.report(outcome, id: id, action: "retried", refusal: "only a failed order can be retried")
+        }
+    }
+
+    struct Cancel: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Stop an order that has not executed: nothing more is sent for it.")
+        @OptionGroup var state: StateOption
+        @Argument(help: "The order id (ord_…).") var id: String
+        @Option(help: "Why, for the timeline.") var reason = "cancelled by an operator"
+
+        func run() async throws {
+            let outcome = try await OrdersCommand.openStore(state).cancel(OrderID(rawValue: id), reason: reason, at: Date())
+            try OrdersCommand.report(outcome, id: id, action: "cancelled", refusal: "an executed, rejected, failed or cancelled order cannot be cancelled")
+        }
+    }
+
+    static func report(_ outcome: OperatorOutcome, id: String, action: String, refusal: String) throws {
+        switch outcome {
+        case .done(let state): print("\(id) \(action): now \(state)")
+        case .refused(let state): throw CommandFailure("\(id) is \(state); \(refusal)")
+        case .notFound: throw CommandFailure("no order \(id)")
         }
     }
 
@@ -61,14 +101,4 @@ struct OrdersCommand: AsyncParsableCommand {
             })
         }
     }
-}
-
-func printTable(_ header: [String], _ rows: [[String]]) {
-    let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
-    func line(_ cells: [String]) -> String {
-        zip(cells, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined(separator: "  ")
-    }
-    print(line(header))
-    print(line(widths.map { String(repeating: "─", count: $0) }))
-    for row in rows { print(line(row)) }
 }

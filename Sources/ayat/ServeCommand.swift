@@ -18,14 +18,16 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = Console.logger("ayat.serve")
         let gateway = try Gateway(state: state.directory, logger: logger)
+        // Written unbuffered: a supervisor reading stdout from a pipe learns the bound ports at once.
+        let announce: @Sendable (String) -> Void = { FileHandle.standardOutput.write(Data("\($0)\n".utf8)) }
         let application = gateway.application(port: port, onRunning: { port in
-            print("ayat gateway: case-system API on \(gateway.configuration.listenHost):\(port) with \(gateway.banks.codes.count) bank(s)")
+            announce("ayat gateway: case-system API on \(gateway.configuration.listenHost):\(port) with \(gateway.banks.codes.count) bank(s)")
         })
         let inbound = try gateway.inboundApplication(onRunning: { port in
-            print("ayat gateway: bank callbacks (mutual TLS) on \(gateway.configuration.listenHost):\(port)")
+            announce("ayat gateway: bank callbacks (mutual TLS) on \(gateway.configuration.listenHost):\(port)")
         })
         let group = ServiceGroup(configuration: .init(
-            services: [application, inbound, gateway.dispatcher, gateway.auditLog], gracefulShutdownSignals: [.sigint, .sigterm], logger: logger
+            services: [application, inbound] + gateway.workers, gracefulShutdownSignals: [.sigint, .sigterm], logger: logger
         ))
         try await group.run()
         await gateway.shutdown()

@@ -83,13 +83,13 @@ import AyatXML
 
     @Test func aFreezeReportsTheOnwardTransfersAndHoldsWhatIsLeft() async throws {
         try await withDeployment { deployment in
-            // 014/1402339876 holds 185,000 and already sent money on to 004 and 006.
+            // 014/1402339876 is a mule: of the money that arrived, 80,000 moved on to 004 and 006 and 20,000 is left.
             let reply = try await post(deployment, "/v1/orders", body: freezeOrderJSON(amount: "250000.00"))
             let id = OrderID(rawValue: try #require(reply.json["id"] as? String))
             let record = try await waitFor(deployment, order: id) { record, _ in record.state.isTerminal }
             #expect(record.state == .executed)
             let execution = try #require(record.execution)
-            #expect(execution.amount?.minorUnits == 18_500_000, "less was left than asked: the hold is what was left")
+            #expect(execution.amount?.minorUnits == 2_000_000, "less was left than asked: the hold is what was left")
             #expect(execution.onwardTransfers.map(\.to.rawValue) == ["004", "006"])
             #expect(execution.onwardTransfers.map(\.amount.minorUnits) == [5_000_000, 3_000_000])
             #expect(execution.onwardTransfers.first?.holderName?.rawValue == "ประเสริฐ มั่นคง")

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import Logging
 import NIOCore
+import NIOHTTP1
 import Testing
 import AyatCore
 import AyatDelivery
@@ -23,11 +24,14 @@ let testLogger: Logger = {
 
 /// Runs `body` against a gateway and the shipped simulated banks on 127.0.0.1, port 0.
 func withDeployment<T: Sendable>(
-    state: StateDirectory = temporaryState(), _ body: @Sendable (LocalDeployment) async throws -> T
+    state: StateDirectory = temporaryState(), banks: [SimulatedBankConfiguration]? = nil, tuning: LocalDeployment.Tuning = .init(),
+    _ body: @Sendable (LocalDeployment) async throws -> T
 ) async throws -> T {
     var settings = Dispatcher.Settings()
     settings.idlePoll = .milliseconds(100)
-    return try await LocalDeployment.run(state: state, banks: try LocalDeployment.shippedBanks(), logger: testLogger, dispatcherSettings: settings, body)
+    return try await LocalDeployment.run(
+        state: state, banks: try banks ?? LocalDeployment.shippedBanks(), logger: testLogger, dispatcherSettings: settings, tuning: tuning, body
+    )
 }
 
 /// The case system's side of the API, over plain HTTP on loopback.
@@ -48,6 +52,14 @@ func post(_ deployment: LocalDeployment, _ path: String, body: String, headers: 
 
 func get(_ deployment: LocalDeployment, _ path: String) async throws -> APIReply {
     try await execute(HTTPClientRequest(url: deployment.apiBaseURL + path))
+}
+
+func send(_ deployment: LocalDeployment, _ path: String, method: HTTPMethod, body: String) async throws -> APIReply {
+    var request = HTTPClientRequest(url: deployment.apiBaseURL + path)
+    request.method = method
+    request.headers.add(name: "Content-Type", value: "application/json")
+    request.body = .bytes(ByteBuffer(string: body))
+    return try await execute(request)
 }
 
 private func execute(_ request: HTTPClientRequest) async throws -> APIReply {
@@ -87,7 +99,6 @@ func waitFor(
     until condition: @escaping @Sendable (OrderRecord, [TimelineEntry]) -> Bool
 ) async throws -> OrderRecord {
     let store = deployment.gateway.store
-    let changes = await deployment.gateway.feed.subscribe()
     // The timeline is read first: the order read after it is at least as new,
     // and states only move forward.
     @Sendable func check() async throws -> OrderRecord? {
@@ -95,11 +106,23 @@ func waitFor(
         guard let record = try await store.order(id) else { return nil }
         return condition(record, timeline) ? record : nil
     }
-    return try await withThrowingTaskGroup(of: OrderRecord?.self) { group in
+    return try await waitOnFeed(deployment, timeout: timeout, check: check) {
+        let state = try await store.order(id)?.state.rawValue ?? "missing"
+        return "order \(id) did not reach the expected condition within \(timeout); state \(state)"
+    }
+}
+
+/// Re-runs `check` on every change the deployment records until it returns a value, or fails after `timeout`.
+func waitOnFeed<T: Sendable>(
+    _ deployment: LocalDeployment, timeout: Duration, check: @escaping @Sendable () async throws -> T?,
+    explain: @Sendable () async throws -> String
+) async throws -> T {
+    let changes = await deployment.gateway.feed.subscribe()
+    let found = try await withThrowingTaskGroup(of: T?.self) { group in
         group.addTask {
-            if let record = try await check() { return record }
-            for await change in changes where change.orderID == id {
-                if let record = try await check() { return record }
+            if let value = try await check() { return value }
+            for await _ in changes {
+                if let value = try await check() { return value }
             }
             return nil
         }
@@ -109,12 +132,10 @@ func waitFor(
         }
         let first = try await group.next() ?? nil
         group.cancelAll()
-        guard let record = first else {
-            let state = try await store.order(id)?.state.rawValue ?? "missing"
-            throw TimedOut(description: "order \(id) did not reach the expected condition within \(timeout); state \(state)")
-        }
-        return record
+        return first
     }
+    guard let found else { throw TimedOut(description: try await explain()) }
+    return found
 }
 
 /// External verifiers: present on CI (installed by .ci/run), optional on a developer's machine.

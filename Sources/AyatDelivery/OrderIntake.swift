@@ -1,0 +1,54 @@
+import Foundation
+import AyatCore
+import AyatDialects
+import AyatStore
+
+/// Turns a validated order into its bank's signed message and stores both
+/// durably, with the delivery that will send it: the one path by which an
+/// order enters the gateway, whether the case system sent it or a chase opened it.
+public struct OrderIntake: Sendable {
+    let store: any GatewayStore
+    let banks: BankDirectory
+    let centreID: String
+
+    public init(store: any GatewayStore, banks: BankDirectory, centreID: String) {
+        self.store = store
+        self.banks = banks
+        self.centreID = centreID
+    }
+
+    /// Why an order could not be taken in.
+    public enum Refusal: Error, Sendable {
+        case unknownBank(BankCode)
+        case renderFailed(dialect: DialectName, reason: String)
+    }
+
+    /// The answer `respond` builds for the new order is stored with it, so that a
+    /// repeat of the same idempotency key gets the very same answer.
+    public func submit(
+        _ order: Order, idempotencyKey: String?, requestHash: String, now: Date,
+        respond: (Order, MessageID) throws -> (status: Int, body: [UInt8])
+    ) async throws -> (outcome: IntakeOutcome, answer: [UInt8]) {
+        guard let link = banks[order.bank] else { throw Refusal.unknownBank(order.bank) }
+        let messageID = MessageID.generate()
+        let rendered: RenderedMessage
+        do {
+            rendered = try link.codec.renderOrder(
+                OrderInstruction(order: order, messageID: messageID, createdAt: now, sender: centreID), request: link.orderRequest
+            )
+        } catch {
+            throw Refusal.renderFailed(dialect: link.codec.dialect, reason: "\(error)")
+        }
+        let answer = try respond(order, messageID)
+        let outbound = StoredMessage(
+            messageID: messageID, orderID: order.id, direction: .outbound, bank: order.bank,
+            dialect: link.codec.dialect.rawValue, kind: "\(order.kind)-order", contentType: rendered.contentType,
+            recordedAt: now, bytes: rendered.bytes, headers: rendered.headers, requestLine: link.orderRequest.description
+        )
+        let outcome = try await store.accept(OrderSubmission(
+            order: order, outbound: outbound,
+            idempotency: idempotencyKey.map { IdempotencyRecord(key: $0, requestHash: requestHash, status: answer.status, body: answer.body) }
+        ))
+        return (outcome, answer.body)
+    }
+}
