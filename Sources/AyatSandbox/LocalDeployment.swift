@@ -73,6 +73,7 @@ public struct LocalDeployment: Sendable {
     ) async throws -> T {
         try preparePKI(state: state, banks: banks)
         let simulators = try banks.map { try SimulatedBank(configuration: $0, pki: state.pki, logger: logger) }
+        await SimulatedClearing().join(simulators)
 
         let simulatorPorts = simulators.map { _ in PortPromise() }
         var simulatorServices = [any Service]()

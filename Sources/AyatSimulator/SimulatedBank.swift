@@ -25,6 +25,8 @@ public final class SimulatedBank: Sendable {
 
     public let configuration: SimulatedBankConfiguration
     public let ledger: Ledger
+    /// The settlement a refund's return leg to another bank goes through.
+    let clearingSlot = ClearingSlot()
     private let codec: any DialectCodec
     private let tls: TLSConfiguration
     private let callbackTLS: TLSConfiguration
@@ -228,7 +230,14 @@ public final class SimulatedBank: Sendable {
             let signed = try codec.renderReply(reply, request: request)
             let answer = Ledger.Answer(said: reply, reply: signed, result: result)
             if let committed = await ledger.commit(instruction, bank: configuration.code, decision: decision, answer: answer) {
-                if mode == "callback", let result = committed.result, committed.reply == signed {
+                let firstTime = committed.reply == signed
+                if firstTime, instruction.kind == .refund, case .execute(let amount, _) = decision,
+                   let beneficiary = instruction.beneficiary, beneficiary.bank != configuration.code {
+                    // The return leg: paid once, when the refund is first carried out.
+                    await clearingSlot.pay(bank: beneficiary.bank, account: beneficiary.account.number,
+                                           amount: Money(minorUnits: amount, currency: instruction.amount.currency))
+                }
+                if mode == "callback", let result = committed.result, firstTime {
                     await scheduleCallback(result)
                 }
                 return committed

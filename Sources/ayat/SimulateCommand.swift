@@ -66,6 +66,8 @@ struct SimulateCommand: AsyncParsableCommand {
         }
         let logger = Console.logger("ayat.simulate")
         let simulated = try banks.map { try SimulatedBank(configuration: $0, pki: pki, logger: logger) }
+        // Banks run together settle with each other: a refund's return leg reaches the victim's bank.
+        await SimulatedClearing().join(simulated)
         let inbound = try inboundBase(directory)
 
         try await SimulatorHost.run(banks: simulated, logger: logger) { endpoints in

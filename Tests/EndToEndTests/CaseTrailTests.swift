@@ -58,10 +58,32 @@ import AyatSimulator
             #expect(try await heldAt(deployment, "006", "0061122334") == 3_000_000)
             #expect(try await heldAt(deployment, "006", "0065566778") == 2_000_000)
 
+            // The court orders the money back: a refund from every hold, to the victim's account at 025.
+            let victim = try #require(deployment.simulators[BankCode("025")!]).ledger
+            let before = try #require(await victim.account(AccountNumber("0259876543")!)).balance.minorUnits
+            var refunds = [OrderID]()
+            for hop in [first, lanna, isan, third] {
+                let body = refundJSON(caseID: caseID, bank: hop["bank"] as! String, number: hop["account"] as! String,
+                                      holder: hop["holderName"] as! String, amount: held(hop)!, related: hop["orderId"] as! String)
+                let reply = try await post(deployment, "/v1/orders", body: body)
+                #expect(reply.status == 202, "\(reply.json)")
+                refunds.append(OrderID(rawValue: try #require(reply.json["id"] as? String)))
+            }
+            for id in refunds {
+                let record = try await waitFor(deployment, order: id) { record, _ in record.state.isTerminal }
+                #expect(record.state == .executed)
+                #expect(record.execution?.returnReference != nil)
+            }
+            let after = try #require(await victim.account(AccountNumber("0259876543")!)).balance.minorUnits
+            #expect(after - before == 10_000_000, "the victim got back all 100,000 held")
+            #expect(try await heldAt(deployment, "014", "1402339876") == 0)
+            let settled = try await get(deployment, "/v1/cases/\(caseID)").json["summary"] as? [String: Any] ?? [:]
+            #expect(((settled["totalRefunded"] as? [[String: Any]])?.first?["value"] as? String) == "100000.00")
+
             // Each hop opened is an event in the feed.
             let events = try await get(deployment, "/v1/events?caseId=\(caseID)&limit=1000").json["events"] as? [[String: Any]] ?? []
             #expect(events.filter { $0["type"] as? String == "case.hop-opened" }.count == 3)
-            #expect(events.filter { $0["type"] as? String == "order.executed" }.count == 4)
+            #expect(events.filter { $0["type"] as? String == "order.executed" }.count == 8, "four freezes and four refunds")
         }
     }
 
@@ -73,7 +95,8 @@ import AyatSimulator
         let isan = try #require(banks.firstIndex { $0.code.rawValue == "006" })
         let mule = try #require(banks[isan].accounts.firstIndex { $0.number == "0065566778" })
         banks[isan].accounts[mule].transfers = [
-            .init(toBank: "014", toAccount: "1402339876", toHolder: "สมชาย ใจดี", amount: "5000.00", reference: "TRX006LOOP01"),
+            .init(toBank: "014", toAccount: "1402339876", toHolder: "สมชาย ใจดี", amount: "5000.00", reference: "TRX006LOOP01",
+                  minutesAfterStart: 1),
         ]
         try await withDeployment(banks: banks) { deployment in
             let caseID = "TH-CASE-LOOP-1"
@@ -126,6 +149,19 @@ import AyatSimulator
             #expect(Set((bad.json["errors"] as? [[String: Any]] ?? []).compactMap { $0["field"] as? String })
                     == ["victim.bank", "victim.number", "victim.holderName"])
         }
+    }
+
+    func refundJSON(caseID: String, bank: String, number: String, holder: String, amount: String, related: String) -> String {
+        """
+        {"type":"refund","caseId":"\(caseID)","bank":"\(bank)",
+         "account":{"number":"\(number)","holderName":"\(holder)"},
+         "amount":{"value":"\(amount)","currency":"THB"},
+         "reportedTransfer":{"reference":"TRX2026112900001","time":"\(Timestamp.formatSeconds(Date().addingTimeInterval(-900)))"},
+         "reportedAt":"\(Timestamp.formatSeconds(Date().addingTimeInterval(-300)))",
+         "beneficiary":{"bank":"025","number":"0259876543","holderName":"มานี มีนา"},
+         "reason":"FRAD","relatedOrderId":"\(related)",
+         "legalBasis":"court order 1234/2569","requestedBy":"officer:AOC-0042"}
+        """
     }
 
     func held(_ hop: [String: Any]) -> String? {
