@@ -226,6 +226,13 @@ struct CrashRun: Sendable {
 
     /// Returns whether every check passed.
     func run() async throws -> Bool {
+        // Each check records an issue as #expect would, and remembers that the run failed.
+        var passed = true
+        func check(_ condition: Bool, _ message: @autoclosure () -> String, sourceLocation: SourceLocation = #_sourceLocation) {
+            guard !condition else { return }
+            passed = false
+            Issue.record(Comment(rawValue: message()), sourceLocation: sourceLocation)
+        }
         var random = SeededGenerator(seed: settings.seed)
         let orders = try await plan(using: &random)
         let killCount = settings.kills ?? Int.random(in: 3...5, using: &random)
@@ -298,8 +305,8 @@ struct CrashRun: Sendable {
             \(kills.count) kills (after \(kills.map { "\($0.acceptedBefore)\($0.duringSubmission ? "" : " (all in)")" }.joined(separator: ", ")) accepted), \
             \(supervisor.launches) gateway launches; \(retried) submissions retried, \(dropped) answers dropped on purpose, \(replayed) answered from the idempotency record
             """)
-        #expect(accepted.count == orders.count, "every order must be accepted in the end (\(failures.count) submission(s) failed)")
-        #expect(replayed >= dropped, "every order sent again after a dropped answer must be answered from the idempotency record")
+        check(accepted.count == orders.count, "every order must be accepted in the end (\(failures.count) submission(s) failed)")
+        check(replayed >= dropped, "every order sent again after a dropped answer must be answered from the idempotency record")
 
         // Deliveries in flight at a kill stay leased to the dead gateway until the lease runs out.
         let lease = Dispatcher.Settings().leaseDuration
@@ -308,7 +315,7 @@ struct CrashRun: Sendable {
         print("crash test: \(executions.count)/\(accepted.count) orders executed \(ContinuousClock.now - lastKill) after the last kill (lease \(Int(lease)) s)")
 
         let stoppedGracefully = await supervisor.stop()
-        #expect(stoppedGracefully, "the last gateway should stop on SIGTERM")
+        check(stoppedGracefully, "the last gateway should stop on SIGTERM")
 
         // One hold per order: each bank acted on exactly the messages of its orders,
         // each once, and its accounts hold what the gateway reports held (a second effect would show).
@@ -322,25 +329,25 @@ struct CrashRun: Sendable {
             let holdsPerMessage = Dictionary(grouping: holds, by: \.messageID.rawValue)
             let duplicates = await bank.ledger.duplicatesAbsorbed
             print("crash test: bank \(code) (\(bank.configuration.acknowledgement.mode)): \(holds.count) holds for \(ours.count) orders, \(duplicates) resent message(s) absorbed")
-            #expect(duplicates >= 0)
-            #expect(holds.count == ours.count, "bank \(code): \(holds.count) holds for \(ours.count) orders")
-            #expect(Set(holdsPerMessage.keys) == expected, """
+            check(duplicates >= 0, "bank \(code): a negative count of absorbed duplicates")
+            check(holds.count == ours.count, "bank \(code): \(holds.count) holds for \(ours.count) orders")
+            check(Set(holdsPerMessage.keys) == expected, """
                 bank \(code): \(expected.subtracting(holdsPerMessage.keys).count) order message(s) without a hold, \
                 \(Set(holdsPerMessage.keys).subtracting(expected).count) hold(s) for messages of no accepted order
                 """)
             for (message, entries) in holdsPerMessage where entries.count > 1 {
-                Issue.record("bank \(code): \(entries.count) holds for message \(message)")
+                check(false, "bank \(code): \(entries.count) holds for message \(message)")
             }
-            #expect(answered == expected, "bank \(code): \(answered.count) messages answered for \(expected.count) orders")
+            check(answered == expected, "bank \(code): \(answered.count) messages answered for \(expected.count) orders")
             for order in ours {
                 guard let reported = executions[order.orderID], let hold = holdsPerMessage[order.messageID]?.first else { continue }
-                #expect(reported == hold.amount.minorUnits, "order \(order.orderID): the gateway reports \(reported) held, the bank holds \(hold.amount.minorUnits)")
+                check(reported == hold.amount.minorUnits, "order \(order.orderID): the gateway reports \(reported) held, the bank holds \(hold.amount.minorUnits)")
             }
             for account in await bank.ledger.allAccounts {
                 let number = account.number.rawValue
                 let reported = ours.filter { $0.planned.account == number }.reduce(Int64(0)) { $0 + (executions[$1.orderID] ?? 0) }
                 let opening = openingHeld["\(code)/\(number)"] ?? 0
-                #expect(account.held.minorUnits - opening == reported,
+                check(account.held.minorUnits - opening == reported,
                         "bank \(code) account …\(number.suffix(4)): holds \(account.held.minorUnits - opening) minor units more than at the start; its executed orders report \(reported)")
             }
         }
@@ -353,12 +360,13 @@ struct CrashRun: Sendable {
         try database.close()
         let keys = Set(orders.map(\.key))
         print("crash test: the gateway holds \(storedOrders) orders and \(storedKeys) idempotency records for \(keys.count) keys")
-        #expect(storedOrders == keys.count, "the gateway holds \(storedOrders) orders for \(keys.count) distinct Idempotency-Keys")
-        #expect(storedKeys == keys.count)
-        #expect(Set(accepted.map(\.orderID)).count == accepted.count, "two keys were answered with the same order")
+        check(storedOrders == keys.count, "the gateway holds \(storedOrders) orders for \(keys.count) distinct Idempotency-Keys")
+        check(storedKeys == keys.count, "the gateway holds \(storedKeys) idempotency records for \(keys.count) keys")
+        check(Set(accepted.map(\.orderID)).count == accepted.count, "two keys were answered with the same order")
 
-        let issues = failures.count + (accepted.count == orders.count ? 0 : 1) + (executions.count == accepted.count ? 0 : 1)
-        return issues == 0
+        // Failed submissions and orders not executed were recorded as issues where found.
+        if !failures.isEmpty || executions.count != accepted.count { passed = false }
+        return passed
     }
 
     /// Freezes spread over the banks and their accounts, each small enough that
