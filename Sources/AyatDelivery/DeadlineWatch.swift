@@ -18,12 +18,14 @@ public final class DeadlineWatch: Service, Sendable {
     }
 
     private let store: any GatewayStore
+    private let feed: OrderStateFeed
     private let settings: Settings
     private let logger: Logger
     private let wake = WakeSignal()
 
-    public init(store: any GatewayStore, settings: Settings, logger: Logger) {
+    public init(store: any GatewayStore, feed: OrderStateFeed, settings: Settings, logger: Logger) {
         self.store = store
+        self.feed = feed
         self.settings = settings
         self.logger = logger
     }
@@ -38,6 +40,7 @@ public final class DeadlineWatch: Service, Sendable {
     public func check(now: Date) async {
         do {
             for record in try await store.takeDeadlineWarnings(now: now, margin: settings.atRiskMargin) {
+                await feed.publish(.init(orderID: record.order.id, state: record.state))
                 logger.warning("order at risk of missing its deadline", metadata: [
                     "order": "\(record.order.id)", "bank": "\(record.order.bank)", "deadline": "\(Timestamp.format(record.order.deadline))",
                 ])
@@ -46,6 +49,7 @@ public final class DeadlineWatch: Service, Sendable {
             for warning in try await store.takeHoldWarnings(
                 now: now, holdWindow: { order, file in policy.expiry(of: order, complaintAt: file?.policeComplaintAt) }, notice: policy.notice
             ) {
+                await feed.publish(.init(orderID: warning.order.id, state: .executed))
                 logger.warning(warning.expired ? "legal hold lapsed" : "legal hold about to lapse", metadata: [
                     "order": "\(warning.order.id)", "bank": "\(warning.order.bank)", "expires": "\(Timestamp.format(warning.expiresAt))",
                 ])

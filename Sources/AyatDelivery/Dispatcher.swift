@@ -40,7 +40,7 @@ public final class Dispatcher: Service, Sendable {
         self.flows = banks.links.mapValues { BankFlow($0.profile.flow) }
         self.feed = feed
         self.settings = settings
-        self.owner = "dispatcher-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))"
+        self.owner = LeaseOwner.current.name
         self.logger = logger
     }
 
@@ -51,8 +51,23 @@ public final class Dispatcher: Service, Sendable {
 
     /// Runs until graceful shutdown; attempts in flight then finish and are recorded.
     public func run() async throws {
+        await reclaimDeadLeases()
         await WorkLoop(wake: wake, idle: { await self.idleTime() }).run {
             await self.dispatchDue() >= self.settings.batchSize
+        }
+    }
+
+    /// Claims held by a dispatcher on this host whose process is gone (a crash, a SIGKILL)
+    /// are due again now, rather than when their lease would have run out.
+    func reclaimDeadLeases() async {
+        do {
+            for owner in try await store.leaseOwners() {
+                guard let holder = LeaseOwner(name: owner), holder.isDeadOnThisHost else { continue }
+                let released = try await store.releaseLeases(owner: owner)
+                logger.notice("reclaimed the deliveries of a dispatcher that is gone", metadata: ["owner": "\(owner)", "deliveries": "\(released)"])
+            }
+        } catch {
+            logger.error("reclaiming leases failed; they will come back when they expire", metadata: ["error": "\(error)"])
         }
     }
 

@@ -72,7 +72,7 @@ public final class Gateway: Sendable {
         watch.atRiskMargin = configuration.atRiskMargin ?? watch.atRiskMargin
         watch.legalHold = configuration.legalHold ?? watch.legalHold
         watch.interval = watchInterval
-        self.deadlineWatch = DeadlineWatch(store: store, settings: watch, logger: logger)
+        self.deadlineWatch = DeadlineWatch(store: store, feed: feed, settings: watch, logger: logger)
         self.webhooks = try (configuration.webhooks ?? []).map { webhook in
             let secretFile = state.resolve(webhook.secretFile)
             guard let secret = try? String(contentsOf: secretFile, encoding: .utf8) else {

@@ -21,6 +21,11 @@ public protocol GatewayStore: AuditLogStore {
     /// An expired lease (a crashed worker's) makes its delivery claimable again.
     func claimDueDeliveries(now: Date, limit: Int, leaseDuration: TimeInterval, owner: String) async throws -> [ClaimedDelivery]
 
+    /// Who holds leases on pending deliveries now.
+    func leaseOwners() async throws -> [String]
+    /// Makes a (crashed) owner's claims due again at once; returns how many.
+    func releaseLeases(owner: String) async throws -> Int
+
     /// The order an outbound message belongs to.
     func orderID(forMessage id: MessageID) async throws -> OrderID?
 

@@ -311,6 +311,20 @@ public final class SQLiteStore: GatewayStore {
         }
     }
 
+    public func leaseOwners() async throws -> [String] {
+        try await pool.read { db in
+            try String.fetchAll(db, sql: "SELECT DISTINCT lease_owner FROM deliveries WHERE state = 'pending' AND lease_owner IS NOT NULL")
+        }
+    }
+
+    public func releaseLeases(owner: String) async throws -> Int {
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE deliveries SET lease_owner = NULL, lease_until_ms = NULL WHERE state = 'pending' AND lease_owner = ?",
+                           arguments: [owner])
+            return db.changesCount
+        }
+    }
+
     public func nextDeliveryDue() async throws -> Date? {
         try await pool.read { db in
             let due = try Int64.fetchOne(
