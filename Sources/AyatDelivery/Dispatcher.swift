@@ -31,11 +31,17 @@ public final class Dispatcher: Service, Sendable {
     private let owner: String
     private let logger: Logger
     private let wake = WakeSignal()
+    /// Signs a message again when its signature has aged past what the bank accepts.
+    private let intake: OrderIntake?
     /// Flow control per bank: concurrency, rate, circuit breaker.
     public let flows: [BankCode: BankFlow]
 
-    public init(store: any GatewayStore, banks: BankDirectory, feed: OrderStateFeed, settings: Settings = Settings(), logger: Logger) {
+    public init(
+        store: any GatewayStore, banks: BankDirectory, feed: OrderStateFeed, settings: Settings = Settings(), logger: Logger,
+        intake: OrderIntake? = nil
+    ) {
         self.store = store
+        self.intake = intake
         self.banks = banks
         self.flows = banks.links.mapValues { BankFlow($0.profile.flow) }
         self.feed = feed
@@ -143,6 +149,22 @@ public final class Dispatcher: Service, Sendable {
         }
     }
 
+    /// The stored message, or, when its signature has aged past most of what the bank
+    /// accepts (a JWS `iat`), the same message id signed again now and stored beside it.
+    private func fresh(_ claim: ClaimedDelivery, link: BankLink) async -> StoredMessage {
+        guard let lifetime = link.codec.signatureLifetime, let intake,
+              Date().timeIntervalSince(claim.message.recordedAt) > lifetime * 0.8 else { return claim.message }
+        do {
+            guard let resigned = try intake.resign(claim.order, messageID: claim.messageID, now: Date()) else { return claim.message }
+            try await store.replaceMessage(of: claim.messageID, with: resigned, caseID: claim.order.caseID)
+            logger.notice("re-signed an aged message", metadata: ["order": "\(claim.order.id)", "message": "\(claim.messageID)"])
+            return resigned
+        } catch {
+            logger.error("re-signing an aged message failed; sending the stored one", metadata: ["order": "\(claim.order.id)", "error": "\(error)"])
+            return claim.message
+        }
+    }
+
     /// Puts a delivery back untried while the bank's circuit is open.
     private func postpone(_ claim: ClaimedDelivery, until: Date) async {
         // A little jitter so that a backlog does not stampede the bank when it reopens.
@@ -166,9 +188,10 @@ public final class Dispatcher: Service, Sendable {
             switch claim.purpose {
             case .send:
                 request = link.orderRequest
+                let message = await fresh(claim, link: link)
                 response = try await link.client.post(
-                    link.profile.endpoint, body: claim.message.bytes, contentType: claim.message.contentType,
-                    headers: claim.message.headers
+                    link.profile.endpoint, body: message.bytes, contentType: message.contentType,
+                    headers: message.headers
                 )
             case .poll:
                 guard let url = link.statusURL(for: claim.messageID) else {

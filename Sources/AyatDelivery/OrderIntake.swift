@@ -23,6 +23,20 @@ public struct OrderIntake: Sendable {
         case renderFailed(dialect: DialectName, reason: String)
     }
 
+    /// The order's message signed again now, with the same message id (so the bank still
+    /// deduplicates): for dialects whose signatures age, when the stored one is too old to be accepted.
+    public func resign(_ order: Order, messageID: MessageID, now: Date) throws -> StoredMessage? {
+        guard let link = banks[order.bank] else { return nil }
+        let rendered = try link.codec.renderOrder(
+            OrderInstruction(order: order, messageID: messageID, createdAt: now, sender: centreID), request: link.orderRequest
+        )
+        return StoredMessage(
+            messageID: messageID, orderID: order.id, direction: .outbound, bank: order.bank,
+            dialect: link.codec.dialect.rawValue, kind: "\(order.kind)-order", contentType: rendered.contentType,
+            recordedAt: now, bytes: rendered.bytes, headers: rendered.headers, requestLine: link.orderRequest.description
+        )
+    }
+
     /// The answer `respond` builds for the new order is stored with it, so that a
     /// repeat of the same idempotency key gets the very same answer.
     public func submit(

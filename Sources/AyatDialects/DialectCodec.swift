@@ -17,6 +17,14 @@ public protocol DialectCodec: Sendable {
     func renderReply(_ reply: BankReply, request: HTTPRequestLine) throws -> RenderedMessage
     /// Gateway side: verify against the bank's pinned certificate, validate, read.
     func readReply(_ bytes: [UInt8], headers: [String: String], request: HTTPRequestLine, at time: Date) throws -> BankReply
+
+    /// How long a signed message stays acceptable to the receiver (a JWS `iat` or
+    /// FSPIOP date must be this fresh); nil when signatures do not age.
+    var signatureLifetime: TimeInterval? { get }
+}
+
+extension DialectCodec {
+    public var signatureLifetime: TimeInterval? { nil }
 }
 
 /// The HTTP method and target a message travels with. A synchronous reply

@@ -36,6 +36,8 @@ public struct JWSDetachedCodec: DialectCodec {
     public let trustAnchor: String
     private let core: JWSDialectCore
     private let verifier: JWSVerifier
+    /// Our messages carry their signing time; a receiver with the same policy refuses them after this.
+    public var signatureLifetime: TimeInterval? { verifier.policy.maxClockSkew }
 
     /// The profile's verification policy: PS256 and ES256 only, `crit` limited to the OB
     /// claims (and "b64"), `kid`/`iat`/`iss`/`tan` required, only this profile's payload form.

@@ -38,6 +38,8 @@ public struct JWSHeaderCodec: DialectCodec {
 
     private let core: JWSDialectCore
     private let verifier: JWSVerifier
+    /// Our messages carry their signing time; a receiver with the same policy refuses them after this.
+    public var signatureLifetime: TimeInterval? { verifier.policy.maxClockSkew }
 
     /// The profile's verification policy: RS256 and ES256 only, nothing understood in `crit`,
     /// base64url payload only, every FSPIOP binding required.

@@ -59,13 +59,13 @@ public final class Gateway: Sendable {
         let store = try SQLiteStore(path: state.database.path)
         let banks = BankDirectory(links)
         let feed = OrderStateFeed()
-        let dispatcher = Dispatcher(store: store, banks: banks, feed: feed, settings: dispatcherSettings, logger: logger)
+        let intake = OrderIntake(store: store, banks: banks, centreID: configuration.centreID)
+        let dispatcher = Dispatcher(store: store, banks: banks, feed: feed, settings: dispatcherSettings, logger: logger, intake: intake)
         self.configuration = configuration
         self.store = store
         self.banks = banks
         self.feed = feed
         self.dispatcher = dispatcher
-        let intake = OrderIntake(store: store, banks: banks, centreID: configuration.centreID)
         self.chaser = Chaser(store: store, intake: intake, feed: feed, chasingByDefault: configuration.chasing ?? false, logger: logger,
                              onOpened: { dispatcher.nudge() })
         var watch = DeadlineWatch.Settings()

@@ -9,7 +9,8 @@ import Logging
 /// `POST /v1/banks/{code}/results`: where `callback` banks send signed
 /// execution results, over mutual TLS with their own client certificates.
 /// A result counts only once it verifies against that bank's pinned signing
-/// certificate; one that does not is stored, flagged, logged, and refused.
+/// certificate; one that does not is refused with the reason and logged (it
+/// is not stored: nothing in it can be trusted to say which order it is about).
 public struct InboundAPI: Sendable {
     let store: any GatewayStore
     let banks: BankDirectory

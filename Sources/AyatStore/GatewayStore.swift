@@ -26,6 +26,9 @@ public protocol GatewayStore: AuditLogStore {
     /// Makes a (crashed) owner's claims due again at once; returns how many.
     func releaseLeases(owner: String) async throws -> Int
 
+    /// Stores a re-signed version of a delivery's message (audit leaf included) and sends that from now on.
+    func replaceMessage(of delivery: MessageID, with message: StoredMessage, caseID: CaseID) async throws
+
     /// The order an outbound message belongs to.
     func orderID(forMessage id: MessageID) async throws -> OrderID?
 

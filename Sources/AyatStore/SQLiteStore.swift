@@ -311,6 +311,13 @@ public final class SQLiteStore: GatewayStore {
         }
     }
 
+    public func replaceMessage(of delivery: MessageID, with message: StoredMessage, caseID: CaseID) async throws {
+        try await pool.write { db in
+            let seq = try Self.insert(message, caseID: caseID.rawValue, db)
+            try db.execute(sql: "UPDATE deliveries SET message_seq = ? WHERE message_id = ?", arguments: [seq, delivery.rawValue])
+        }
+    }
+
     public func leaseOwners() async throws -> [String] {
         try await pool.read { db in
             try String.fetchAll(db, sql: "SELECT DISTINCT lease_owner FROM deliveries WHERE state = 'pending' AND lease_owner IS NOT NULL")

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 import AyatCore
 import AyatDelivery
@@ -121,6 +122,34 @@ import AyatSimulator
             let banks = try await get(deployment, "/v1/banks").json["banks"] as? [[String: Any]] ?? []
             let chaoPhraya = try #require(banks.first { $0["code"] as? String == "014" })
             #expect((chaoPhraya["flow"] as? [String: Any])?["breaker"] as? String == "closed")
+        }
+    }
+
+    /// A JWS bank refuses a signature older than its clock skew: a message that waited out a long
+    /// outage is signed again (same message id, so the bank still deduplicates) and both versions are kept.
+    @Test func aMessageWhoseSignatureAgedIsSignedAgainUnderTheSameID() async throws {
+        try await withDeployment(tuning: Self.fastRetries) { deployment in
+            let bank = try #require(deployment.simulators[BankCode("006")!])
+            await bank.setFaults(.init(unavailableForRequests: 1_000_000))
+            let reply = try await post(deployment, "/v1/orders", body: Self.urgentFreeze(
+                bank: "006", number: "0061122334", holder: "อรุณี รุ่งเรือง", seconds: 600))
+            let id = OrderID(rawValue: try #require(reply.json["id"] as? String))
+            try await waitFor(deployment, order: id) { _, timeline in timeline.contains { $0.event == "attempt" } }
+
+            // The outage lasted ten minutes: the stored signature is now older than the bank's 300 s skew.
+            let database = try DatabaseQueue(path: deployment.state.database.path)
+            try await database.write { db in
+                try db.execute(sql: "UPDATE messages SET recorded_ms = recorded_ms - 600000 WHERE order_id = ? AND direction = 'out'",
+                               arguments: [id.rawValue])
+            }
+            await bank.setFaults(.init())
+            let record = try await waitFor(deployment, order: id) { record, _ in record.state.isTerminal }
+            #expect(record.state == .executed)
+            let outbound = try await deployment.gateway.store.messages(of: id).filter { $0.direction == .outbound }
+            #expect(outbound.count == 2, "the original and the re-signed message are both in the log")
+            #expect(Set(outbound.compactMap(\.messageID)).count == 1, "one message id: the bank deduplicates")
+            #expect(outbound[0].headers["x-jws-signature"] != outbound[1].headers["x-jws-signature"])
+            #expect(await bank.ledger.holdsPlaced == 1)
         }
     }
 
