@@ -180,15 +180,18 @@ public final class SimulatedBank: Sendable {
             try? await context.channel.close()
             throw ConnectionDropped()
         case .hang(let seconds):
-            // Held until the time is up or the client gives up and closes the connection.
+            // Held until the time is up (then closed unanswered) or until the client gives up and closes it.
+            // The close ends both waits: a future's wait cannot be cancelled.
             let channel = context.channel
             await withTaskGroup(of: Void.self) { group in
-                group.addTask { try? await Task.sleep(for: .milliseconds(Int64(seconds * 1000))) }
+                group.addTask {
+                    try? await Task.sleep(for: .milliseconds(Int64(seconds * 1000)))
+                    try? await channel.close()
+                }
                 group.addTask { try? await channel.closeFuture.get() }
                 await group.next()
                 group.cancelAll()
             }
-            try? await channel.close()
             throw ConnectionDropped()
         }
     }

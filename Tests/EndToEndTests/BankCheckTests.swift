@@ -4,6 +4,7 @@ import AyatCore
 import AyatPKI
 import AyatSandbox
 import AyatServer
+import AyatSimulator
 
 @Suite struct BankCheckTests {
     @Test func aGoodSetOfProfilesChecksOutAndEveryBankIsReachable() async throws {
@@ -45,6 +46,60 @@ import AyatServer
         try FileManager.default.copyItem(at: old.appending(path: "gateway-signing.key.pem"), to: pki.gatewaySigning.privateKey)
         let mismatched = await BankCheck.run(state: state, reachability: false)
         #expect(mismatched.contains { !$0.ok && $0.text.contains("does not match certificate") })
+    }
+
+    @Test func aBankServingAnExpiredTLSCertificateIsReportedUnreachable() async throws {
+        var banks = try LocalDeployment.shippedBanks()
+        let index = try #require(banks.firstIndex { $0.code.rawValue == "014" })
+        banks[index].faults = .init(tls: .expired)
+        try await LocalDeployment.run(state: temporaryState(), banks: banks, logger: testLogger, dispatcherSettings: fastSettings) { deployment in
+            let lines = await BankCheck.run(state: deployment.state)
+            let line = try #require(lines.first { $0.file == "banks/014.yaml" })
+            #expect(!line.ok)
+            #expect(line.text.contains("unreachable"))
+            #expect(line.text.contains("TLS certificate was refused"), "\(line.text)")
+            #expect(lines.filter { $0.file != "banks/014.yaml" }.allSatisfy { $0.ok })
+        }
+    }
+
+    @Test func aGatewayTLSKeyThatDoesNotMatchItsCertificateIsNamed() async throws {
+        let state = temporaryState()
+        try await withDeployment(state: state) { _ in }
+        let other = try DevPKI.generate(in: state.url.appending(path: "other-pki"), banks: [])
+        try FileManager.default.removeItem(at: state.pki.gatewayTLS.privateKey)
+        try FileManager.default.copyItem(at: other.gatewayTLS.privateKey, to: state.pki.gatewayTLS.privateKey)
+
+        let lines = await BankCheck.run(state: state, reachability: false)
+        let gateway = try #require(lines.first { $0.bank == "gateway" })
+        #expect(gateway.file == "gateway.yaml")
+        #expect(gateway.text.contains("field tls"))
+        #expect(gateway.text.contains("does not match certificate"))
+        // Every bank says why it was not checked, and none passes.
+        #expect(lines.filter { $0.bank != "gateway" }.allSatisfy { !$0.ok && $0.text.contains("not checked") })
+    }
+
+    @Test func profileFieldsThatCannotWorkAreNamed() async throws {
+        let state = temporaryState()
+        try await withDeployment(state: state) { _ in }
+        // 014: an acknowledgement mode that does not exist.
+        try replace(in: state.banksDirectory.appending(path: "014.yaml"), "mode: sync", with: "mode: sometimes")
+        // 025: its TLS trust roots file is missing.
+        try replace(in: state.banksDirectory.appending(path: "025.yaml"), "pki/banks/025/ca.pem", with: "pki/banks/025/gone.pem")
+        // 006: its bank CA has expired.
+        let old = try DevPKI.generate(in: state.url.appending(path: "old-pki"), banks: ["006"], now: Date().addingTimeInterval(-3 * 365 * 86400))
+        try FileManager.default.copyItem(at: old.bank("006").ca.certificate, to: state.url.appending(path: "old-ca.pem"))
+        try replace(in: state.banksDirectory.appending(path: "006.yaml"), "pki/banks/006/ca.pem", with: "old-ca.pem")
+
+        let lines = await BankCheck.run(state: state, reachability: false)
+        func text(_ file: String) -> String { lines.first { $0.file == "banks/\(file)" }?.text ?? "no line for \(file)" }
+        #expect(text("014.yaml").contains("field ack"))
+        #expect(text("014.yaml").contains("sync, callback, poll"))
+        #expect(text("025.yaml").contains("field tls.trustRoots"))
+        #expect(text("025.yaml").contains("gone.pem"))
+        #expect(text("006.yaml").contains("field tls.trustRoots"))
+        #expect(text("006.yaml").contains("expired"))
+        #expect(lines.first { $0.file == "banks/004.yaml" }?.ok == true)
+        #expect(lines.filter { $0.ok }.count == 1)
     }
 
     func replace(in file: URL, _ old: String, with new: String) throws {
