@@ -179,6 +179,22 @@ public final class SimulatedBank: Sendable {
         case .drop:
             try? await context.channel.close()
             throw ConnectionDropped()
+        case .reset:
+            // Linger zero: closing the socket sends a TCP RST instead of a FIN; the close
+            // starts below the TLS handler, so no close_notify goes first either.
+            let channel = context.channel
+            if let socket = channel as? any SocketOptionProvider {
+                try? await socket.setSoLinger(linger(l_onoff: 1, l_linger: 0)).get()
+            }
+            try? await channel.eventLoop.flatSubmit {
+                guard let tls = try? channel.pipeline.syncOperations.context(handlerType: NIOSSLServerHandler.self) else {
+                    return channel.close()
+                }
+                let closed = channel.eventLoop.makePromise(of: Void.self)
+                tls.close(promise: closed)
+                return closed.futureResult
+            }.get()
+            throw ConnectionDropped()
         case .hang(let seconds):
             // Held until the time is up (then closed unanswered) or until the client gives up and closes it.
             // The close ends both waits: a future's wait cannot be cancelled.

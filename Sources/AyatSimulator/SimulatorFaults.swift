@@ -3,7 +3,7 @@ import Foundation
 /// Bad days a simulated bank can have: set in a scenario file's `faults:`
 /// section, through the control API (`PUT /faults`), or by tests.
 ///
-/// Faults that act on requests (`errors`, `drop`, `hang`, `reply`) choose
+/// Faults that act on requests (`errors`, `drop`, `reset`, `hang`, `reply`) choose
 /// their requests in one of three ways: the next `next` requests (counted
 /// down, then the fault is over), each request with probability `rate` (from
 /// a random generator seeded with `seed`, so a run can be repeated), or,
@@ -25,6 +25,8 @@ public struct SimulatorFaults: Sendable, Hashable, Codable {
     public var errors: Errors?
     /// Close the connection without answering.
     public var drop: Selection?
+    /// Reset the connection (TCP RST) without answering.
+    public var reset: Selection?
     /// Hold the request without answering (longer than the gateway waits: a read timeout).
     public var hang: Hang?
     /// Replies that arrive damaged: a broken or empty signature, pretty-printed, malformed.
@@ -38,7 +40,7 @@ public struct SimulatorFaults: Sendable, Hashable, Codable {
 
     public init(
         unavailableForRequests: Int = 0, corruptReceiptSignature: Bool = false, corruptCallbackSignature: Bool = false,
-        seed: UInt64? = nil, latency: Latency? = nil, errors: Errors? = nil, drop: Selection? = nil, hang: Hang? = nil,
+        seed: UInt64? = nil, latency: Latency? = nil, errors: Errors? = nil, drop: Selection? = nil, reset: Selection? = nil, hang: Hang? = nil,
         reply: ReplyFault? = nil, callbacks: Callbacks? = nil, down: Down? = nil, tls: TLSFault? = nil
     ) {
         self.unavailableForRequests = unavailableForRequests
@@ -48,6 +50,7 @@ public struct SimulatorFaults: Sendable, Hashable, Codable {
         self.latency = latency
         self.errors = errors
         self.drop = drop
+        self.reset = reset
         self.hang = hang
         self.reply = reply
         self.callbacks = callbacks
@@ -64,6 +67,7 @@ public struct SimulatorFaults: Sendable, Hashable, Codable {
         latency = try c.decodeIfPresent(Latency.self, forKey: .latency)
         errors = try c.decodeIfPresent(Errors.self, forKey: .errors)
         drop = try c.decodeIfPresent(Selection.self, forKey: .drop)
+        reset = try c.decodeIfPresent(Selection.self, forKey: .reset)
         hang = try c.decodeIfPresent(Hang.self, forKey: .hang)
         reply = try c.decodeIfPresent(ReplyFault.self, forKey: .reply)
         callbacks = try c.decodeIfPresent(Callbacks.self, forKey: .callbacks)
@@ -89,7 +93,7 @@ public struct SimulatorFaults: Sendable, Hashable, Codable {
             if !condition { throw FaultError(field: field, reason: reason) }
         }
         try check(unavailableForRequests >= 0, "unavailableForRequests", "must not be negative")
-        for (name, selection) in [("errors", errors?.selection), ("drop", drop), ("hang", hang?.selection), ("reply", reply?.selection)] {
+        for (name, selection) in [("errors", errors?.selection), ("drop", drop), ("reset", reset), ("hang", hang?.selection), ("reply", reply?.selection)] {
             guard let selection else { continue }
             try check((selection.next ?? 0) >= 0, "\(name).next", "must not be negative")
             try check((0...1).contains(selection.rate ?? 0), "\(name).rate", "must be between 0 and 1")

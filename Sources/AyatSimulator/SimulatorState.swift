@@ -14,6 +14,8 @@ struct RequestPlan: Sendable {
         case down
         /// Close the connection without answering.
         case drop
+        /// Reset the connection (TCP RST) without answering.
+        case reset
         /// Hold the request this many seconds, then close it unanswered.
         case hang(seconds: Double)
         /// An HTTP error instead of a reply.
@@ -107,6 +109,11 @@ actor SimulatorState {
             faults.drop = drop.next == 0 ? nil : drop
             record("drop")
             return .drop
+        }
+        if var reset = faults.reset, hits(&reset.next, reset.rate) {
+            faults.reset = reset.next == 0 ? nil : reset
+            record("reset")
+            return .reset
         }
         if var hang = faults.hang, hits(&hang.next, hang.rate) {
             faults.hang = hang.next == 0 ? nil : hang

@@ -8,7 +8,7 @@ public struct SimulatorStats: Sendable, Hashable, Codable {
     public var requests: Int
     /// Of which polls for a result.
     public var polls: Int
-    /// Faults injected, by kind: `latency`, `unavailable`, `down`, `drop`, `hang`,
+    /// Faults injected, by kind: `latency`, `unavailable`, `down`, `drop`, `reset`, `hang`,
     /// `error-503` (one per status), `broken-signature`, `empty-signature`,
     /// `pretty-printed`, `malformed`, `callback-late`, `callback-duplicate`,
     /// `callback-before-receipt`, `callback-broken-signature`, ….

@@ -41,6 +41,7 @@ struct SimulateCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("HTTP status of injected errors (default 503).", valueName: "STATUS")) var errorStatus: Int = 503
     @Option(help: ArgumentHelp("Retry-After seconds sent with injected errors.", valueName: "SECONDS")) var retryAfter: Int?
     @Option(help: ArgumentHelp("Fraction of requests whose connection is closed unanswered.", valueName: "RATE")) var dropRate: Double?
+    @Option(help: ArgumentHelp("Fraction of requests whose connection is reset (TCP RST) unanswered.", valueName: "RATE")) var resetRate: Double?
     @Option(help: ArgumentHelp("Hold every request this long unanswered (a read timeout).", valueName: "SECONDS")) var hangSeconds: Double?
     @Option(help: ArgumentHelp("Damage replies: broken-signature, empty-signature, pretty-printed or malformed.", valueName: "KIND")) var damage: String?
     @Option(help: ArgumentHelp("Fraction of replies damaged (default: all).", valueName: "RATE")) var damageRate: Double?
@@ -124,6 +125,7 @@ struct SimulateCommand: AsyncParsableCommand {
             any = true
         }
         if let dropRate { faults.drop = .init(rate: dropRate); any = true }
+        if let resetRate { faults.reset = .init(rate: resetRate); any = true }
         if let hangSeconds { faults.hang = .init(seconds: hangSeconds); any = true }
         if let damage {
             guard let kind = SimulatorFaults.Damage(rawValue: damage) else {
@@ -151,6 +153,7 @@ struct SimulateCommand: AsyncParsableCommand {
         merged.latency = flags.latency ?? base.latency
         merged.errors = flags.errors ?? base.errors
         merged.drop = flags.drop ?? base.drop
+        merged.reset = flags.reset ?? base.reset
         merged.hang = flags.hang ?? base.hang
         merged.reply = flags.reply ?? base.reply
         merged.down = flags.down ?? base.down

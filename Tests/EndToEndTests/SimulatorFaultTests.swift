@@ -52,17 +52,18 @@ import AyatStore
 
     // MARK: Connections
 
-    @Test func droppedConnectionsAreRetried() async throws {
+    @Test(arguments: ["drop", "reset"])
+    func droppedAndResetConnectionsAreRetried(kind: String) async throws {
         try await withDeployment { deployment in
             let bank = try #require(deployment.simulators[BankCode("014")!])
-            await bank.setFaults(.init(drop: .next(2)))
+            await bank.setFaults(kind == "drop" ? .init(drop: .next(2)) : .init(reset: .next(2)))
             let id = try await submitFreeze(deployment)
             let record = try await waitFor(deployment, order: id) { record, _ in record.state == .executed }
             let attempts = try await attempts(deployment, id)
             #expect(attempts.count == 3)
             #expect(attempts.prefix(2).allSatisfy { $0.httpStatus == nil && $0.outcome == "retry" && $0.detail?.contains("transport") == true })
             #expect(attempts.last?.httpStatus == 200)
-            #expect(await bank.stats().injected("drop") == 2)
+            #expect(await bank.stats().injected(kind) == 2)
             try await expectOneHold(bank, account: "1402339876", record)
         }
     }
