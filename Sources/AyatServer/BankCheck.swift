@@ -3,6 +3,9 @@ import AyatCore
 import AyatDialects
 import AyatPKI
 import AyatTransport
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
 import NIOSSL
 import X509
 
@@ -81,7 +84,14 @@ public enum BankCheck {
                         facts.append("reachable over mTLS (HTTP \(response.status), \(Int(Date().timeIntervalSince(started) * 1000)) ms)")
                     } catch {
                         ok = false
-                        facts.append("endpoint \(profile.endpoint) unreachable: \(readable(error))")
+                        var reason = readable(error)
+                        if reason.hasPrefix("the bank's TLS certificate"), let url = URL(string: profile.endpoint), let host = url.host {
+                            let roots = (try? PEMFile.readCertificates(state.resolve(profile.tls.trustRoots))) ?? []
+                            if let why = await refusedCertificateReason(host: host, port: url.port ?? 443, tls: configuration.value, roots: roots, now: now) {
+                                reason = why
+                            }
+                        }
+                        facts.append("endpoint \(profile.endpoint) unreachable: \(reason)")
                     }
                     try? await client.shutdown()
                 }
@@ -142,6 +152,70 @@ extension BankCheck {
             return "the bank's TLS certificate is for another host: \(text)"
         }
         return text
+    }
+}
+
+extension BankCheck {
+    /// Why the bank's server certificate was refused, in words: it is fetched
+    /// once more without being trusted, and read.
+    static func refusedCertificateReason(host: String, port: Int, tls: NIOSSL.TLSConfiguration, roots: [Certificate], now: Date) async -> String? {
+        guard let leaf = await presentedCertificate(host: host, port: port, tls: tls) else { return nil }
+        let subject = "\(leaf.subject)"
+        if leaf.notValidAfter < now {
+            return "the bank's TLS certificate (\(subject)) expired on \(Timestamp.format(leaf.notValidAfter))"
+        }
+        if leaf.notValidBefore > now {
+            return "the bank's TLS certificate (\(subject)) is not valid before \(Timestamp.format(leaf.notValidBefore))"
+        }
+        if !roots.contains(where: { $0.subject == leaf.issuer }) {
+            return "the bank's TLS certificate (\(subject)) was issued by \(leaf.issuer), not by a CA in tls.trustRoots"
+        }
+        let names = (try? leaf.extensions.subjectAlternativeNames).map { Array($0) } ?? []
+        let matches = names.contains { name in
+            switch name {
+            case .dnsName(let dns): dns.lowercased() == host.lowercased()
+            case .ipAddress(let bytes): Array(bytes.bytes) == host.split(separator: ".").compactMap { UInt8($0) } && host.split(separator: ".").count == 4
+            default: false
+            }
+        }
+        if !matches {
+            let listed = names.map { name -> String in
+                switch name {
+                case .dnsName(let dns): dns
+                case .ipAddress(let bytes): bytes.bytes.map(String.init).joined(separator: ".")
+                default: "\(name)"
+                }
+            }
+            return "the bank's TLS certificate (\(subject)) is for \(listed.joined(separator: ", ")), not \(host)"
+        }
+        return nil
+    }
+
+    /// The leaf certificate a TLS server presents, captured during a handshake that then refuses it.
+    static func presentedCertificate(host: String, port: Int, tls: NIOSSL.TLSConfiguration) async -> Certificate? {
+        guard let context = try? NIOSSLContext(configuration: tls) else { return nil }
+        let captured = NIOLockedValueBox<NIOSSLCertificate?>(nil)
+        do {
+            let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .connectTimeout(.seconds(3))
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        let handler = try NIOSSLClientHandler(context: context, serverHostname: nil) { (certificates: [NIOSSLCertificate], verdict: EventLoopPromise<NIOSSLVerificationResult>) in
+                            captured.withLockedValue { $0 = certificates.first }
+                            verdict.succeed(NIOSSLVerificationResult.failed)
+                        }
+                        try channel.pipeline.syncOperations.addHandler(handler)
+                    }
+                }
+                .connect(host: host, port: port).get()
+            // The refused handshake closes the channel; a server that never answers is given three seconds.
+            channel.eventLoop.scheduleTask(in: TimeAmount.seconds(3)) { channel.close(promise: nil) }
+            try? await channel.closeFuture.get()
+        } catch {
+            return nil
+        }
+        guard let presented = captured.withLockedValue({ $0 }), let der = try? presented.toDERBytes() else { return nil }
+        return try? Certificate(derEncoded: der)
     }
 }
 

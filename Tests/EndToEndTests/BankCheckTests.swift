@@ -48,16 +48,21 @@ import AyatSimulator
         #expect(mismatched.contains { !$0.ok && $0.text.contains("does not match certificate") })
     }
 
-    @Test func aBankServingAnExpiredTLSCertificateIsReportedUnreachable() async throws {
+    @Test(arguments: [
+        (SimulatorFaults.TLSFault.expired, "expired on"),
+        (.wrongHost, "is for bank-014.invalid, not 127.0.0.1"),
+        (.untrusted, "was issued by CN=Unknown CA"),
+    ])
+    func aBankServingABadTLSCertificateIsReportedWithTheReason(fault: SimulatorFaults.TLSFault, reason: String) async throws {
         var banks = try LocalDeployment.shippedBanks()
         let index = try #require(banks.firstIndex { $0.code.rawValue == "014" })
-        banks[index].faults = .init(tls: .expired)
+        banks[index].faults = .init(tls: fault)
         try await LocalDeployment.run(state: temporaryState(), banks: banks, logger: testLogger, dispatcherSettings: fastSettings) { deployment in
             let lines = await BankCheck.run(state: deployment.state)
             let line = try #require(lines.first { $0.file == "banks/014.yaml" })
             #expect(!line.ok)
-            #expect(line.text.contains("unreachable"))
-            #expect(line.text.contains("TLS certificate was refused"), "\(line.text)")
+            #expect(line.text.contains("unreachable: the bank's TLS certificate"))
+            #expect(line.text.contains(reason), "\(line.text)")
             #expect(lines.filter { $0.file != "banks/014.yaml" }.allSatisfy { $0.ok })
         }
     }
