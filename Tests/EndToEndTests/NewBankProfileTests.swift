@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Foundation
 import Testing
 import AyatCore
@@ -75,5 +76,99 @@ import AyatSimulator
                 #expect(ledger.history.map(\.kind) == ["hold"])
             }
         }
+    }
+
+    @Test func aBankRunByAyatSimulateIsReachedThroughTheProfileItWrote() async throws {
+        guard let executable = GatewayProcess.executable() else {
+            Issue.record("the ayat executable was not found beside the test binary: build it (swift build --build-tests) or set AYAT_EXECUTABLE")
+            return
+        }
+        let state = temporaryState()
+        let shipped = try LocalDeployment.shippedBanks()
+        try state.create()
+        try DevPKI.generate(in: state.pki.directory, banks: shipped.map(\.code.rawValue))
+        let others = shipped.filter { $0.code.rawValue != "025" }
+
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = [
+            "simulate", "--state", state.url.path,
+            "--config", SimulatedBankConfiguration.shippedDirectory.appending(path: "025-ayutthaya.yaml").path,
+            "--write-profiles", "--error-next", "1", "--error-status", "503", "--retry-after", "0",
+        ]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        let printed = PrintedLines(output.fileHandleForReading)
+        try process.run()
+        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+
+        let announcement = try await printed.first(containing: "bank 025", timeout: .seconds(60))
+        #expect(announcement.contains("jws-header"))
+        #expect(announcement.contains("server cert pki/banks/025/tls.pem"))
+        let control = try #require(announcement.range(of: #"control http://127\.0\.0\.1:\d+"#, options: .regularExpression)
+            .map { String(announcement[$0].dropFirst("control ".count)) })
+        #expect(FileManager.default.fileExists(atPath: state.banksDirectory.appending(path: "025.yaml").path))
+
+        try await LocalDeployment.run(state: state, banks: others, logger: testLogger, dispatcherSettings: fastSettings) { deployment in
+            let id = try await submitFreeze(deployment, bank: "025", number: "0251234567", holder: "ชยพล วงศ์ใหญ่")
+            let record = try await waitFor(deployment, order: id) { record, _ in record.state.isTerminal }
+            #expect(record.state == .executed)
+            #expect(try await attempts(deployment, id).map(\.httpStatus) == [503, 200], "the --error-next 1 fault answered first")
+
+            let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: control + "/stats"), timeout: .seconds(10))
+            let stats = try JSONDecoder().decode(SimulatorStats.self, from: Data(try await response.body.collect(upTo: 1 << 20).readableBytesView))
+            #expect(stats.injected("error-503") == 1)
+            #expect(stats.holdsPlaced == 1)
+        }
+
+        kill(process.processIdentifier, SIGTERM)
+        _ = try await printed.first(containing: "Stopping the simulated banks", timeout: .seconds(20))
+        let deadline = ContinuousClock.now + .seconds(20)
+        while process.isRunning, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(!process.isRunning, "ayat simulate did not stop on SIGTERM")
+        if !process.isRunning { #expect(process.terminationStatus == 0) }
+    }
+}
+
+/// What a child process prints, line by line, kept for looking back.
+final class PrintedLines: @unchecked Sendable {
+    private let lock = NSLock()
+    private var buffer = ""
+    private var lines = [String]()
+
+    init(_ handle: FileHandle) {
+        handle.readabilityHandler = { [weak self] handle in
+            let data = handle.availableData
+            if data.isEmpty { handle.readabilityHandler = nil }
+            self?.append(String(decoding: data, as: UTF8.self))
+        }
+    }
+
+    private func append(_ text: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        buffer += text
+        while let newline = buffer.firstIndex(of: "\n") {
+            lines.append(String(buffer[..<newline]))
+            buffer.removeSubrange(...newline)
+        }
+    }
+
+    private func line(containing text: String) -> String? {
+        lock.lock()
+        defer { lock.unlock() }
+        return lines.first { $0.contains(text) }
+    }
+
+    /// The first line containing `text`, waiting for it up to `timeout`.
+    func first(containing text: String, timeout: Duration) async throws -> String {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if let line = line(containing: text) { return line }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw TimedOut(description: "no line containing \"\(text)\" within \(timeout); printed: \(lines.suffix(5))")
     }
 }
