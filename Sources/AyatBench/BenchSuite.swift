@@ -189,7 +189,7 @@ public struct BenchSuite: Sendable {
         let start = clock.now
         let output = self.output
         let step = max(copies / 10, 1)
-        try BacklogSeeder(state: state).seed(copies, kind: kind, batch: min(100_000, step)) { done in
+        try BacklogSeeder(state: state).seed(copies, kind: kind, batch: min(200_000, step)) { done in
             if copies >= 100_000 { output("  … seeding \(kind == .pending ? "pending" : "stored") orders: \(done)/\(copies)") }
         }
         output("  seeded \(copies) \(kind == .pending ? "pending" : "stored") orders in \(Format.seconds((clock.now - start).seconds))")

@@ -7,6 +7,9 @@ enum ExternalTool {
         let output: String
         /// The last line printed: usually the reason when a tool fails.
         var lastLine: String { output.split(separator: "\n").last.map(String.init) ?? "no output" }
+
+        /// This outcome if it succeeded, otherwise the fallback's.
+        func orElse(_ fallback: () -> Outcome) -> Outcome { succeeded ? self : fallback() }
     }
 
     static func run(_ arguments: [String]) -> Outcome {

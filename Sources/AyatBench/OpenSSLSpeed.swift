@@ -22,7 +22,10 @@ public struct OpenSSLSpeed: Sendable {
             var arguments = ["openssl", "speed", "-seconds", String(seconds)]
             if count > 1 { arguments += ["-multi", String(count)] }
             arguments += ["rsa2048", "ecdsap256"]
-            let outcome = ExternalTool.run(arguments)
+            // `openssl speed` times itself with SIGALRM; this process's threads block or ignore
+            // signals, which a child inherits, so the alarm is restored first when python3 is at hand.
+            let outcome = ExternalTool.run(["python3", "-c", Self.withAlarm] + arguments)
+                .orElse { ExternalTool.run(arguments) }
             guard outcome.succeeded else { return .failure(BaselineSkipped("openssl speed failed: \(outcome.lastLine)")) }
             for (algorithm, measured) in parse(outcome.output) {
                 rates[algorithm, default: [:]][count] = measured
@@ -33,6 +36,8 @@ public struct OpenSSLSpeed: Sendable {
         }
         return .success(OpenSSLSpeed(version: version.lastLine, rates: rates))
     }
+
+    static let withAlarm = "import os, signal, sys; signal.signal(signal.SIGALRM, signal.SIG_DFL); signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGALRM}); os.execvp(sys.argv[1], sys.argv[1:])"
 
     /// The summary lines: `rsa 2048 bits … sign/s verify/s` and `256 bits ecdsa (nistp256) … sign/s verify/s`.
     static func parse(_ output: String) -> [String: Rates] {
