@@ -123,6 +123,7 @@ let package = Package(
                 "AyatCore", "AyatStore", "AyatDialects", "AyatDelivery", "AyatTransport", "AyatAudit", "AyatXML", "AyatPKI",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),

@@ -16,6 +16,8 @@ public struct LocalDeployment: Sendable {
     public let state: StateDirectory
     public let gateway: Gateway
     public let apiPort: Int
+    /// The banks' callback listener (mutual TLS).
+    public let inboundPort: Int
     public let simulators: [BankCode: SimulatedBank]
 
     public var apiBaseURL: String { "http://127.0.0.1:\(apiPort)" }
@@ -149,7 +151,7 @@ public struct LocalDeployment: Sendable {
                     await simulator.setCallbackURL("https://127.0.0.1:\(inbound)\(InboundAPI.resultsPath(for: simulator.configuration.code))")
                 }
                 let deployment = LocalDeployment(
-                    state: state, gateway: gateway, apiPort: try await apiPort.value,
+                    state: state, gateway: gateway, apiPort: try await apiPort.value, inboundPort: inbound,
                     simulators: Dictionary(simulators.map { ($0.configuration.code, $0) }, uniquingKeysWith: { first, _ in first })
                 )
                 result = try await body(deployment)

@@ -42,6 +42,7 @@ public final class Gateway: Sendable {
         )
         var links = [BankLink]()
         var bankRoots = [URL]()
+        var clientIssuers = [BankCode: Set<[UInt8]>]()
         for (file, profile) in try state.loadBankProfiles() {
             do {
                 let pinned = try profile.signing.certificates.flatMap { try PEMFile.readCertificates(state.resolve($0)) }
@@ -50,6 +51,7 @@ public final class Gateway: Sendable {
                 let client = BankClient(tls: tls, connectTimeout: profile.timeouts.connect, requestTimeout: profile.timeouts.request)
                 links.append(BankLink(profile: profile, codec: codec, client: client))
                 bankRoots.append(state.resolve(profile.tls.trustRoots))
+                clientIssuers[profile.code] = Set(try PEMFile.readCertificates(state.resolve(profile.tls.trustRoots)).map { InboundAPI.derName($0.subject) })
             } catch let error as ConfigurationError {
                 throw error
             } catch {
@@ -88,7 +90,7 @@ public final class Gateway: Sendable {
             store: store, banks: banks, centreID: configuration.centreID, onAccepted: { dispatcher.nudge() },
             flows: dispatcher.flows, atRiskMargin: watch.atRiskMargin, holdPolicy: watch.legalHold
         )
-        self.inbound = InboundAPI(store: store, banks: banks, feed: feed)
+        self.inbound = InboundAPI(store: store, banks: banks, feed: feed, clientIssuers: clientIssuers)
         self.auditLog = AuditLog(
             store: store, signer: try AuditLogKey.loadOrCreate(state, centreID: configuration.centreID), logger: logger
         )

@@ -22,7 +22,7 @@ public enum GatewayApplication {
         inbound: InboundAPI, tls: TLSConfiguration, host: String, port: Int, logger: Logger,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) throws -> some ApplicationProtocol {
-        let router = Router()
+        let router = Router(context: InboundRequestContext.self)
         router.add(middleware: ProblemMiddleware())
         router.get("/healthz") { _, _ in "ok" }
         inbound.addRoutes(to: router)

@@ -4,6 +4,8 @@ import AyatDelivery
 import AyatDialects
 import AyatStore
 import Hummingbird
+import SwiftASN1
+import X509
 import Logging
 
 /// `POST /v1/banks/{code}/results`: where `callback` banks send signed
@@ -15,24 +17,37 @@ public struct InboundAPI: Sendable {
     let store: any GatewayStore
     let banks: BankDirectory
     let feed: OrderStateFeed
+    /// Per bank, the issuers (subject names of its TLS trust roots) its client certificate must come from.
+    let clientIssuers: [BankCode: Set<[UInt8]>]
 
     public static func resultsPath(for bank: BankCode) -> String { "/v1/banks/\(bank)/results" }
 
-    public init(store: any GatewayStore, banks: BankDirectory, feed: OrderStateFeed) {
+    public init(store: any GatewayStore, banks: BankDirectory, feed: OrderStateFeed, clientIssuers: [BankCode: Set<[UInt8]>] = [:]) {
         self.store = store
         self.banks = banks
         self.feed = feed
+        self.clientIssuers = clientIssuers
     }
 
-    func addRoutes(to router: Router<some RequestContext>) {
+    func addRoutes(to router: Router<InboundRequestContext>) {
         router.post("/v1/banks/:code/results") { request, context in try await self.receive(request, context: context) }
     }
 
-    func receive(_ request: Request, context: some RequestContext) async throws -> Response {
+    func receive(_ request: Request, context: InboundRequestContext) async throws -> Response {
         var request = request
         let code = try context.parameters.require("code")
         guard let bank = BankCode(code), let link = banks[bank] else {
             throw Problem.notFound("no bank with code \(code)")
+        }
+        // The TLS layer accepted a certificate from some bank's CA; it must be this bank's.
+        if let issuers = clientIssuers[bank] {
+            let issuer = try await context.peerCertificate().flatMap { try? Certificate(derEncoded: $0.toDERBytes()) }
+                .map { Self.derName($0.issuer) }
+            guard let issuer, issuers.contains(issuer) else {
+                context.logger.warning("refused a callback over another bank's TLS certificate", metadata: ["bank": "\(bank)"])
+                throw Problem(type: "wrong-client-certificate", title: "Client certificate is not this bank's", status: 403,
+                              detail: "results for bank \(bank) must come over a TLS client certificate issued by bank \(bank)'s CA")
+            }
         }
         let body = Array(try await request.collectBody(upTo: 1 << 20).readableBytesView)
         let now = Date()
@@ -64,5 +79,11 @@ public struct InboundAPI: Sendable {
         let state = try await store.record(result)
         await feed.publish(.init(orderID: orderID, state: state))
         return Response(status: .noContent)
+    }
+
+    static func derName(_ name: DistinguishedName) -> [UInt8] {
+        var serializer = DER.Serializer()
+        try? serializer.serialize(name)
+        return serializer.serializedBytes
     }
 }

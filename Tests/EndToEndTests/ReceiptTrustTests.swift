@@ -2,7 +2,9 @@ import Foundation
 import Testing
 import AyatCore
 import AyatSandbox
+import AyatServer
 import AyatSimulator
+import AyatTransport
 
 @Suite struct ReceiptTrustTests {
     @Test func aReceiptWithABrokenSignatureIsNotAnAcknowledgement() async throws {
@@ -45,6 +47,31 @@ import AyatSimulator
             let record = try await waitFor(deployment, order: id) { record, _ in record.state.isTerminal }
             #expect(record.state == .executed)
             #expect(try await deployment.gateway.store.timeline(of: id).filter { $0.event == "callback" }.count == 1)
+        }
+    }
+}
+
+/// The inbound listener accepts client certificates from every bank's CA, but a
+/// bank may only post results for itself.
+@Suite struct CallbackClientCertificateTests {
+    @Test func aBankCannotPostResultsForAnotherBank() async throws {
+        try await withDeployment { deployment in
+            let pki = deployment.state.pki
+            func client(_ bank: String) throws -> BankClient {
+                let identity = try TLSIdentity(certificate: pki.bank(bank).tls.certificate, privateKey: pki.bank(bank).tls.privateKey)
+                return BankClient(tls: try MutualTLS.clientConfiguration(identity: identity, trustRoots: pki.centreCA.certificate))
+            }
+            let url = "https://127.0.0.1:\(deployment.inboundPort)\(InboundAPI.resultsPath(for: BankCode("004")!))"
+            let intruder = try client("006")
+            let refused = try await intruder.post(url, body: Array("<x/>".utf8), contentType: "application/xml")
+            #expect(refused.status == 403)
+            #expect(String(decoding: refused.body, as: UTF8.self).contains("wrong-client-certificate"))
+            // Its own bank's certificate gets past TLS binding to the signature check (which this body fails).
+            let owner = try client("004")
+            let unsigned = try await owner.post(url, body: Array("<x/>".utf8), contentType: "application/xml")
+            #expect(unsigned.status == 400)
+            try await intruder.shutdown()
+            try await owner.shutdown()
         }
     }
 }
