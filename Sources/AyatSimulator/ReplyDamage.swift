@@ -18,18 +18,37 @@ enum ReplyDamage {
         message.headers.keys.first { $0.lowercased().contains("signature") }
     }
 
-    /// Flips one character of the signature (an XML SignatureValue, or a JWS in a
-    /// signature header): the message reads the same but no longer verifies.
+    /// Flips one character of the signature itself (an XML SignatureValue, the
+    /// signature part of a JWS in a header, or the `signature` member of a JSON
+    /// header): the message still reads and parses, but no longer verifies.
     static func brokenSignature(_ message: RenderedMessage) -> RenderedMessage {
         var corrupted = message
-        if let name = signatureHeader(message), let value = message.headers[name], let last = value.last {
-            corrupted.headers[name] = String(value.dropLast()) + (last == "A" ? "B" : "A")
+        if let name = signatureHeader(message), let value = message.headers[name] {
+            corrupted.headers[name] = flipSignatureCharacter(in: value)
             return corrupted
         }
         let marker = Array("SignatureValue>".utf8)
         guard let start = message.bytes.firstRange(of: marker)?.upperBound, start < message.bytes.count else { return message }
         corrupted.bytes[start] = corrupted.bytes[start] == UInt8(ascii: "A") ? UInt8(ascii: "B") : UInt8(ascii: "A")
         return corrupted
+    }
+
+    /// The first character of the signature in a header value: after `"signature":"` in
+    /// JSON, else after the last `.` of a compact JWS. A first character swapped
+    /// within the base64url alphabet keeps the text well-formed.
+    static func flipSignatureCharacter(in value: String) -> String {
+        var characters = Array(value)
+        let start: Int
+        if let member = value.range(of: #""signature":""#) ?? value.range(of: #""signature": ""#) {
+            start = value.distance(from: value.startIndex, to: member.upperBound)
+        } else if let dot = characters.lastIndex(of: ".") {
+            start = dot + 1
+        } else {
+            start = 0
+        }
+        guard start < characters.count else { return value }
+        characters[start] = characters[start] == "A" ? "B" : "A"
+        return String(characters)
     }
 
     /// XML: the Signature element kept but emptied (`<ds:Signature …/>`); JWS: the signature header sent empty.
