@@ -23,7 +23,9 @@ struct BanksCommand: AsyncParsableCommand {
             for line in lines {
                 print("\(line.ok ? "✓" : "✗") \(line.bank.padding(toLength: width, withPad: " ", startingAt: 0))  \(line.text)")
             }
-            if lines.contains(where: { !$0.ok }) { throw ExitCode(1) }
+            let failing = lines.filter { !$0.ok }.count
+            print(failing == 0 ? "\(lines.count) bank(s) ready" : "\(failing) of \(lines.count) line(s) failed")
+            if failing > 0 { throw ExitCode(1) }
         }
     }
 }
