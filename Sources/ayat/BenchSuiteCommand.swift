@@ -25,6 +25,7 @@ struct BenchSuiteCommand: AsyncParsableCommand {
     @Option(help: "How banks answer: callback (receipt, then a signed result) or sync (the result as the reply).") var ackMode: String?
     @Option(help: "Dialects for scenario 1, comma-separated (\(BenchDialect.all.map(\.name).joined(separator: ", "))).") var dialects: String?
     @Option(help: "Large backlog size for scenario 3.") var backlog: Int?
+    @Option(help: "Orders sent through the API in each backlog run of scenario 3.") var backlogOrders: Int?
     @Option(help: "Bank counts for scenario 4, comma-separated.") var bankCounts: String?
     @Option(help: "Scenarios to run, comma-separated (\(BenchSuite.Scenario.allCases.map(\.rawValue).joined(separator: ", "))).") var scenarios: String?
     @Flag(help: "A few hundred orders in all, no baselines: proves the suite runs (CI).") var smoke = false
@@ -50,6 +51,7 @@ struct BenchSuiteCommand: AsyncParsableCommand {
             }
         }
         if let backlog { options.backlogLarge = try positive(backlog, "--backlog") }
+        if let backlogOrders { options.backlogOrders = try positive(backlogOrders, "--backlog-orders") }
         if let bankCounts {
             options.bankCounts = try bankCounts.split(separator: ",").map { text in
                 guard let count = Int(text), (1...899).contains(count) else { throw ValidationError("bank counts are 1 to 899: \(text)") }
