@@ -116,7 +116,7 @@ public struct BenchSuite: Sendable {
         }
 
         if options.scenarios.contains(.chase) {
-            let note = "5. Report-to-last-hop time for a 4-hop chase: skipped. Chasing onward transfers is not in this build of Ayat yet (no chase in the dispatcher), so there is nothing to time."
+            let note = "5. Report-to-last-hop time for a 4-hop chase: skipped. The suite does not drive a chase yet, so nothing is timed here."
             output("\n## \(note)")
             outcome.skipped.append(note)
         }
