@@ -67,22 +67,24 @@ struct DemoCommand: AsyncParsableCommand {
                                   live: Console.isTerminal)
             let trailDeadline = Date().addingTimeInterval(timeout)
             var caseView = [String: Any]()
+            var seenFrozen: Date?
             while true {
                 caseView = try await client.get("/v1/cases/\(story.caseID)").json ?? [:]
-                table.draw(DemoStory.rows(caseView, dialects: dialects))
                 let summary = caseView["summary"] as? [String: Any] ?? [:]
                 let done = (summary["hopsOpen"] as? Int) == 0 && (summary["hops"] as? Int ?? 0) >= story.expectedHops
+                if done { seenFrozen = Date() }
+                table.draw(DemoStory.rows(caseView, dialects: dialects))
                 if done || Date() > trailDeadline { break }
-                try await Task.sleep(for: .milliseconds(150))
+                try await Task.sleep(for: .milliseconds(20))
             }
             table.finish()
             let summary = caseView["summary"] as? [String: Any] ?? [:]
             let frozen = summary["hopsFrozen"] as? Int ?? 0
             let seconds = summary["reportToLastHopFrozenSeconds"] as? Double
             print("\n  \(frozen) of \(summary["hops"] as? Int ?? 0) hops frozen · held \(DemoStory.total(summary["totalHeld"])) of \(DemoStory.total(summary["totalReported"])) reported")
-            if let seconds, let lastFrozen = DemoStory.lastFrozen(caseView) {
-                let ayat = lastFrozen.timeIntervalSince(submittedAt)
-                print("  Ayat: first freeze submitted → last hop frozen in \(String(format: "%.2f", ayat)) s")
+            if let seconds, let seenFrozen {
+                let ayat = seenFrozen.timeIntervalSince(submittedAt)
+                print("  Ayat: first freeze submitted → every hop frozen, as the case system sees it: \(String(format: "%.2f", ayat)) s")
                 print("  victim's report → last hop frozen: \(String(format: "%.1f", seconds / 60)) min (the report reached the centre 20 min ago; the law allows 60)")
             }
             guard frozen == story.expectedHops else { return DemoOutcome(trailFrozen: false, refunded: false, victimGain: nil) }

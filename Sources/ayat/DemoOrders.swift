@@ -110,10 +110,6 @@ struct DemoStory {
         (value as? [[String: Any]] ?? []).map { money($0) }.joined(separator: " + ").nonEmpty ?? "0"
     }
 
-    /// When the last hop of the trail was frozen, as its bank reported.
-    static func lastFrozen(_ view: [String: Any]) -> Date? {
-        flatten(view["trail"] as? [[String: Any]] ?? []).compactMap { ($0["frozenAt"] as? String).flatMap(Timestamp.parse) }.max()
-    }
 }
 
 extension String {

@@ -25,8 +25,9 @@ struct BenchSmokeTests {
             #expect(result.peakMemory > 0, "\(label): peak RSS measured")
         }
         #expect(outcome.runs.contains { $0.label.hasPrefix("stored") && $0.result.startup > 0 })
-        // The chase scenario is reported as skipped, never silently dropped.
-        #expect(outcome.skipped.contains { $0.contains("chase") })
+        // The chase scenario froze every hop of every chase it timed.
+        #expect(outcome.chaseComplete)
+        #expect(lines.all.contains { $0.contains("2 chases, every hop frozen: true") })
         #expect(lines.all.contains { $0.contains("accept→acknowledged p50") })
     }
 
