@@ -142,11 +142,16 @@ import AyatSimulator
                 try db.execute(sql: "UPDATE messages SET recorded_ms = recorded_ms - 600000 WHERE order_id = ? AND direction = 'out'",
                                arguments: [id.rawValue])
             }
+            // The next attempt claimed after the change re-signs; only then is the bank back.
+            let store = deployment.gateway.store
+            _ = try await waitOnFeed(deployment, timeout: .seconds(30), check: {
+                try await store.messages(of: id).filter { $0.direction == .outbound }.count >= 2 ? true : nil
+            }, explain: { "the aged message was not signed again" })
             await bank.setFaults(.init())
             let record = try await waitFor(deployment, order: id) { record, _ in record.state.isTerminal }
             #expect(record.state == .executed)
             let outbound = try await deployment.gateway.store.messages(of: id).filter { $0.direction == .outbound }
-            #expect(outbound.count == 2, "the original and the re-signed message are both in the log")
+            try #require(outbound.count == 2, "the original and the re-signed message are both in the log")
             #expect(Set(outbound.compactMap(\.messageID)).count == 1, "one message id: the bank deduplicates")
             #expect(outbound[0].headers["x-jws-signature"] != outbound[1].headers["x-jws-signature"])
             #expect(await bank.ledger.holdsPlaced == 1)

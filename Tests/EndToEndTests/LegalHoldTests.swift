@@ -6,15 +6,16 @@ import AyatSandbox
 /// Holds carry their legal expiry, and the case system hears before one lapses
 /// and when it does: no hold lapses silently. A police complaint extends it.
 @Suite struct LegalHoldTests {
-    /// Windows shrunk to seconds: 72 h becomes 4 s, 7 days becomes an hour, and the notice comes 3 s early.
+    /// Windows shrunk to seconds: 72 h becomes 15 s, 7 days becomes an hour, and the notice comes 14 s early
+    /// (so the warning is due as soon as the hold is placed, however slow the machine).
     static let shortWindows = LocalDeployment.Tuning(
-        gateway: { $0.legalHold = .init(initialHours: 4.0 / 3600, withComplaintHours: 1, noticeHours: 3.0 / 3600) },
+        gateway: { $0.legalHold = .init(initialHours: 15.0 / 3600, withComplaintHours: 1, noticeHours: 14.0 / 3600) },
         watchInterval: .milliseconds(100)
     )
 
     @Test func aHoldNearItsExpiryIsAnnouncedAndItsLapseReported() async throws {
         try await withDeployment(tuning: Self.shortWindows) { deployment in
-            // Reported just now: the hold lasts 4 s from the report.
+            // Reported just now: the hold lasts 15 s from the report.
             let body = freezeOrderJSON(bank: "014", number: "1409912345", holder: "วิภาวดี ศรีสุข", amount: "100.00", caseID: "TH-CASE-HOLD-1")
                 .replacingOccurrences(of: Timestamp.formatSeconds(Date().addingTimeInterval(-300)), with: Timestamp.formatSeconds(Date()))
             let reply = try await post(deployment, "/v1/orders", body: body)
@@ -25,7 +26,7 @@ import AyatSandbox
             let hop = try #require((view["trail"] as? [[String: Any]])?.first)
             #expect(hop["holdExpiresAt"] is String)
 
-            let lapsed = try await waitFor(deployment, order: id, timeout: .seconds(20)) { _, timeline in
+            let lapsed = try await waitFor(deployment, order: id, timeout: .seconds(40)) { _, timeline in
                 timeline.contains { $0.event == "hold-expired" }
             }
             #expect(lapsed.state == .executed)

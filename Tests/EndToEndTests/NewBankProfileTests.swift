@@ -104,7 +104,7 @@ import AyatSimulator
         try process.run()
         defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
 
-        let announcement = try await printed.first(containing: "bank 025", timeout: .seconds(60))
+        let announcement = try await printed.first(containing: "bank 025", timeout: .seconds(180))
         #expect(announcement.contains("jws-header"))
         #expect(announcement.contains("server cert pki/banks/025/tls.pem"))
         let control = try #require(announcement.range(of: #"control http://127\.0\.0\.1:\d+"#, options: .regularExpression)
