@@ -72,7 +72,9 @@ public final class Chaser: Service, Sendable {
         var frozen = [HopTarget: OrderID]()
         for record in try await store.orders(inCase: parent.order.caseID)
         where record.order.kind == .freeze && ![.failed, .rejected, .cancelled].contains(record.state) {
-            frozen[HopTarget(bank: record.order.bank, account: record.order.account.number), default: record.order.id] = record.order.id
+            // The first order to freeze an account is the one the timeline names.
+            let target = HopTarget(bank: record.order.bank, account: record.order.account.number)
+            if frozen[target] == nil { frozen[target] = record.order.id }
         }
         var notes = [String]()
         var opened = 0
