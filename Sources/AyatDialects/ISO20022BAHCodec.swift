@@ -168,11 +168,13 @@ public struct ISO20022BAHCodec: DialectCodec {
             + "<Document Id=\"\(Self.documentID)\"><\(child)>\(fields)</\(child)></Document></Message>"
         let unsigned = Array(message.utf8)
         do {
-            try schema.validate(unsigned)
-        } catch {
-            throw DialectError(.schemaViolation, "outbound message does not match \(Self.schemaName): \(error)")
+            // Validated on the signer's own parse of the document, before anything is signed.
+            return RenderedMessage(
+                bytes: try signer.signBusinessApplicationHeader(unsigned, validatingAgainst: schema),
+                contentType: Self.contentType)
+        } catch let violation as XMLSchemaViolation {
+            throw DialectError(.schemaViolation, "outbound message does not match \(Self.schemaName): \(violation)")
         }
-        return RenderedMessage(bytes: try signer.signBusinessApplicationHeader(unsigned), contentType: Self.contentType)
     }
 
     // MARK: Reading
@@ -184,14 +186,12 @@ public struct ISO20022BAHCodec: DialectCodec {
     private func verify(_ bytes: [UInt8], at time: Date) throws -> (Definition, AyatXML.XMLElement) {
         let verified: VerifiedBusinessMessage
         do {
-            verified = try verifier.verifyBusinessApplicationHeader(bytes, at: time)
+            // The schema is checked on the verifier's own parse, after the signature verified.
+            verified = try verifier.verifyBusinessApplicationHeader(bytes, at: time, validatingAgainst: schema)
+        } catch let violation as XMLSchemaViolation {
+            throw DialectError(.schemaViolation, "inbound message does not match \(Self.schemaName): \(violation)")
         } catch {
             throw DialectError(.signatureInvalid, "\(error)")
-        }
-        do {
-            try schema.validate(bytes)
-        } catch {
-            throw DialectError(.schemaViolation, "inbound message does not match \(Self.schemaName): \(error)")
         }
         let envelope = verified.envelope
         guard envelope.name == "Message", envelope.namespace == Self.namespace else {

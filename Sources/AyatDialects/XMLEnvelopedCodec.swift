@@ -65,25 +65,24 @@ public struct XMLEnvelopedCodec: DialectCodec {
     private func sign(_ body: String) throws -> RenderedMessage {
         let unsigned = Array("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\(body)".utf8)
         do {
-            try schema.validate(unsigned)
-        } catch {
-            throw DialectError(.schemaViolation, "outbound message does not match xml-enveloped.xsd: \(error)")
+            // Validated on the signer's own parse of the document, before anything is signed.
+            return RenderedMessage(
+                bytes: try signer.signEnveloped(unsigned, validatingAgainst: schema), contentType: Self.contentType)
+        } catch let violation as XMLSchemaViolation {
+            throw DialectError(.schemaViolation, "outbound message does not match xml-enveloped.xsd: \(violation)")
         }
-        return RenderedMessage(bytes: try signer.signEnveloped(unsigned), contentType: Self.contentType)
     }
 
     /// Signature first (against pinned certificates only), then the schema, then the namespace.
     private func verify(_ bytes: [UInt8], at time: Date) throws -> AyatXML.XMLElement {
         let verified: VerifiedXMLDocument
         do {
-            verified = try verifier.verify(bytes, at: time)
+            // The schema is checked on the verifier's own parse, after the signature verified.
+            verified = try verifier.verify(bytes, at: time, validatingAgainst: schema)
+        } catch let violation as XMLSchemaViolation {
+            throw DialectError(.schemaViolation, "inbound message does not match xml-enveloped.xsd: \(violation)")
         } catch {
             throw DialectError(.signatureInvalid, "\(error)")
-        }
-        do {
-            try schema.validate(bytes)
-        } catch {
-            throw DialectError(.schemaViolation, "inbound message does not match xml-enveloped.xsd: \(error)")
         }
         guard verified.root.namespace == Self.namespace else {
             throw DialectError(.malformed, "expected namespace \(Self.namespace), got \(verified.root.namespace ?? "none")")

@@ -4,6 +4,9 @@ import AyatXML
 enum XMLText {
     /// Escapes character data for element content and double-quoted attributes.
     static func escape(_ text: String) -> String {
+        // Most values (ids, codes, amounts, dates) need no escaping: return them as they are.
+        guard text.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x0D })
+        else { return text }
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {

@@ -65,13 +65,17 @@ public struct VerifiedBusinessMessage: Sendable {
 
 extension XMLSignatureVerifier {
     /// Verifies a message in the ``BusinessApplicationHeader`` layout: everything
-    /// ``verify(_:at:)`` checks, plus the layout (where the Signature sits and what each of the
-    /// three References covers), checked before any cryptography.
-    /// - Parameter time: the instant at which the signer certificate must be valid.
-    public func verifyBusinessApplicationHeader(_ document: [UInt8], at time: Date = Date()) throws
-        -> VerifiedBusinessMessage
-    {
-        let verified = try verify(document, at: time, layout: BusinessApplicationHeaderLayout.check)
+    /// ``verify(_:at:validatingAgainst:)`` checks, plus the layout (where the Signature sits and
+    /// what each of the three References covers), checked before any cryptography.
+    /// - Parameters:
+    ///   - time: the instant at which the signer certificate must be valid.
+    ///   - schema: validated on the same parsed tree once the signature and every digest have
+    ///     verified; a mismatch throws ``XMLSchemaViolation``.
+    public func verifyBusinessApplicationHeader(
+        _ document: [UInt8], at time: Date = Date(), validatingAgainst schema: XMLSchema? = nil
+    ) throws -> VerifiedBusinessMessage {
+        let verified = try verify(
+            document, at: time, layout: BusinessApplicationHeaderLayout.check, schema: schema)
         // The layout check guaranteed the envelope's element children are exactly these two.
         let parts = verified.root.children
         guard parts.count == 2 else {

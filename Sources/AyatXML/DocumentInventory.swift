@@ -19,16 +19,12 @@ struct DocumentInventory {
         }
         self.root = root
         var elementCount = 0
-        // Explicit stack: depth is bounded by policy, but recursion should not depend on it.
-        var stack: [(node: xmlNodePtr, depth: Int)] = []
-        var top = document.pointer.pointee.children
-        while let node = top {
-            stack.append((node, 1))
-            top = node.pointee.next
-        }
-        stack.reverse()
-        while let (node, depth) = stack.popLast() {
-            switch node.pointee.type {
+        var namespacesSurelyAbsolute = true
+        // Document order through the tree's own links: no stack, no allocation per node.
+        var node: xmlNodePtr? = document.pointer.pointee.children
+        var depth = 1
+        while let current = node {
+            switch current.pointee.type {
             case XML_ELEMENT_NODE:
                 elementCount += 1
                 guard elementCount <= limits.maxElements else {
@@ -37,33 +33,55 @@ struct DocumentInventory {
                 guard depth <= limits.maxDepth else {
                     throw XMLSignatureError(
                         .limitExceeded,
-                        "element '\(LibXML2Node.localName(node))' at line \(xmlGetLineNo(node)) is nested deeper than \(limits.maxDepth)"
+                        "element '\(LibXML2Node.localName(current))' at line \(xmlGetLineNo(current)) is nested deeper than \(limits.maxDepth)"
                     )
                 }
-                try inspectAttributes(of: node, limits: limits, signatureChecks: signatureChecks)
-                if signatureChecks, LibXML2Node.namespaceURI(node) == XMLNamespaces.dsig {
-                    switch LibXML2Node.localName(node) {
-                    case "Signature": signatures.append(node)
-                    case "SignedInfo": signedInfos.append(node)
-                    default: break
+                try inspectAttributes(of: current, limits: limits, signatureChecks: signatureChecks)
+                if signatureChecks, LibXML2Node.isInDSigNamespace(current) {
+                    if LibXML2Node.hasLocalName(current, "Signature") {
+                        signatures.append(current)
+                    } else if LibXML2Node.hasLocalName(current, "SignedInfo") {
+                        signedInfos.append(current)
                     }
                 }
-                var children: [(xmlNodePtr, Int)] = []
-                var cursor = node.pointee.children
-                while let child = cursor {
-                    children.append((child, depth + 1))
-                    cursor = child.pointee.next
+                var declaration = current.pointee.nsDef
+                while namespacesSurelyAbsolute, let namespace = declaration {
+                    if let href = namespace.pointee.href,
+                        !ExclusiveCanonicalWriter.namespaceIsSurelyAbsolute(href)
+                    {
+                        namespacesSurelyAbsolute = false
+                    }
+                    declaration = namespace.pointee.next
                 }
-                stack.append(contentsOf: children.reversed())
+                if let child = current.pointee.children {
+                    node = child
+                    depth += 1
+                    continue
+                }
             case XML_TEXT_NODE, XML_CDATA_SECTION_NODE, XML_COMMENT_NODE, XML_PI_NODE:
                 break
             case XML_ENTITY_REF_NODE, XML_ENTITY_NODE, XML_ENTITY_DECL, XML_DTD_NODE:
                 throw XMLSignatureError(.dtdForbidden, "the document contains an entity or DTD node")
             default:
                 throw XMLSignatureError(
-                    .malformed, "unexpected node of libxml2 type \(node.pointee.type.rawValue)")
+                    .malformed, "unexpected node of libxml2 type \(current.pointee.type.rawValue)")
+            }
+            // Next in document order: the next sibling, else the next sibling of an ancestor.
+            var cursor = current
+            while true {
+                if let next = cursor.pointee.next {
+                    node = next
+                    break
+                }
+                guard depth > 1, let parent = cursor.pointee.parent else {
+                    node = nil
+                    break
+                }
+                cursor = parent
+                depth -= 1
             }
         }
+        document.namespacesSurelyAbsolute = namespacesSurelyAbsolute
     }
 
     private mutating func inspectAttributes(
@@ -96,12 +114,10 @@ struct DocumentInventory {
     /// Id, ID and id (unqualified) and xml:id all count: an attacker must not be able to make
     /// two tools resolve the same reference to different elements.
     private static func isIDAttribute(_ attribute: xmlAttrPtr) -> Bool {
-        guard let rawName = attribute.pointee.name else { return false }
-        let name = String(cString: rawName)
+        guard let name = attribute.pointee.name else { return false }
         if let ns = attribute.pointee.ns {
-            guard let href = ns.pointee.href else { return false }
-            return name == "id" && String(cString: href) == XMLNamespaces.xml
+            return CString.equals(name, "id") && CString.equals(ns.pointee.href, XMLNamespaces.xmlC)
         }
-        return name == "Id" || name == "ID" || name == "id"
+        return CString.equals(name, "Id") || CString.equals(name, "ID") || CString.equals(name, "id")
     }
 }

@@ -9,6 +9,29 @@ enum XMLNamespaces {
     static let dsig = "http://www.w3.org/2000/09/xmldsig#"
     static let xml = "http://www.w3.org/XML/1998/namespace"
     static let exclusiveC14N = "http://www.w3.org/2001/10/xml-exc-c14n#"
+    /// The same, for comparing with libxml2's strings without allocating.
+    static let dsigC: StaticString = "http://www.w3.org/2000/09/xmldsig#"
+    static let xmlC: StaticString = "http://www.w3.org/XML/1998/namespace"
+    static let exclusiveC14NC: StaticString = "http://www.w3.org/2001/10/xml-exc-c14n#"
+}
+
+/// libxml2's NUL-terminated strings compared with Swift literals, without allocating.
+enum CString {
+    static func equals(_ string: UnsafePointer<xmlChar>?, _ literal: StaticString) -> Bool {
+        guard let string else { return false }
+        let count = literal.utf8CodeUnitCount
+        return xmlStrncmp(string, literal.utf8Start, Int32(count)) == 0 && string[count] == 0
+    }
+
+    static func equals(_ string: UnsafePointer<xmlChar>?, _ other: String) -> Bool {
+        guard let string else { return false }
+        var index = 0
+        for byte in other.utf8 {
+            guard string[index] == byte else { return false }
+            index += 1
+        }
+        return string[index] == 0
+    }
 }
 
 /// Owns one libxml2 document for the span of one call. Deliberately not Sendable: libxml2
@@ -49,10 +72,62 @@ final class LibXML2Document {
             throw XMLSignatureError(.malformed, "line \(problem.line): \(message)")
         }
         self.pointer = parsed
+        canonicalCapacity = max(4096, bytes.count + bytes.count / 4)
     }
 
     deinit {
         xmlFreeDoc(pointer)
+    }
+
+    /// Room for a canonical form without regrowing: about the size of the parsed input.
+    private var canonicalCapacity = 4096
+
+    /// Whether libxml2's c14n would accept every namespace URI declared in the document (it
+    /// refuses relative ones). Set by the inventory walk, else computed on first use. Only the
+    /// signer mutates a parsed tree afterwards, and it adds only the (absolute) ds namespace.
+    var namespacesSurelyAbsolute: Bool {
+        get {
+            if let known = namespacesChecked { return known }
+            let computed = Self.namespacesSurelyAbsolute(in: pointer)
+            namespacesChecked = computed
+            return computed
+        }
+        set { namespacesChecked = newValue }
+    }
+    private var namespacesChecked: Bool?
+
+    private static func namespacesSurelyAbsolute(in document: xmlDocPtr) -> Bool {
+        var node: xmlNodePtr? = document.pointee.children
+        while let current = node {
+            if current.pointee.type == XML_ELEMENT_NODE {
+                var declaration = current.pointee.nsDef
+                while let namespace = declaration {
+                    if let href = namespace.pointee.href,
+                        !ExclusiveCanonicalWriter.namespaceIsSurelyAbsolute(href)
+                    {
+                        return false
+                    }
+                    declaration = namespace.pointee.next
+                }
+                if let child = current.pointee.children {
+                    node = child
+                    continue
+                }
+            }
+            var cursor = current
+            while true {
+                if let next = cursor.pointee.next {
+                    node = next
+                    break
+                }
+                guard let parent = cursor.pointee.parent, parent.pointee.type == XML_ELEMENT_NODE else {
+                    node = nil
+                    break
+                }
+                cursor = parent
+            }
+        }
+        return true
     }
 
     static func message(of problem: ayat_xml_problem) -> String {
@@ -68,6 +143,29 @@ final class LibXML2Document {
     ///   - apex: the subtree to canonicalise, or nil for the whole document.
     ///   - excluding: a subtree left out (the enveloped Signature), or nil.
     func withCanonicalBytes<R>(
+        apex: xmlNodePtr?,
+        excluding: xmlNodePtr?,
+        mode: XMLTransform.Canonicalization,
+        withComments: Bool,
+        inclusivePrefixes: [String],
+        _ body: (UnsafeRawBufferPointer) throws -> R
+    ) throws -> R {
+        // The common case (exclusive, no comments, no PrefixList) is written directly from the
+        // tree; anything else, and any document the writer declines, goes through libxml2.
+        if mode == .exclusive, !withComments, inclusivePrefixes.isEmpty, namespacesSurelyAbsolute,
+            let bytes = ExclusiveCanonicalWriter.canonicalize(
+                document: pointer, apex: apex, excluded: excluding, capacity: canonicalCapacity)
+        {
+            return try bytes.withUnsafeBytes { try body($0) }
+        }
+        return try libxml2CanonicalBytes(
+            apex: apex, excluding: excluding, mode: mode, withComments: withComments,
+            inclusivePrefixes: inclusivePrefixes, body)
+    }
+
+    /// libxml2's own canonicalisation (xmlC14NExecute with the node-set callback): every mode,
+    /// and the reference the fast writer is tested against.
+    func libxml2CanonicalBytes<R>(
         apex: xmlNodePtr?,
         excluding: xmlNodePtr?,
         mode: XMLTransform.Canonicalization,
@@ -133,11 +231,22 @@ enum LibXML2Node {
     }
 
     static func isElement(_ node: xmlNodePtr, named localName: String, namespace: String?) -> Bool {
-        isElement(node) && self.localName(node) == localName && namespaceURI(node) == namespace
+        guard isElement(node), CString.equals(node.pointee.name, localName) else { return false }
+        let href = node.pointee.ns?.pointee.href
+        guard let namespace else { return href == nil }
+        return CString.equals(href, namespace)
     }
 
-    static func isDSig(_ node: xmlNodePtr, _ localName: String) -> Bool {
-        isElement(node, named: localName, namespace: XMLNamespaces.dsig)
+    static func isDSig(_ node: xmlNodePtr, _ localName: StaticString) -> Bool {
+        isElement(node) && hasLocalName(node, localName) && isInDSigNamespace(node)
+    }
+
+    static func hasLocalName(_ node: xmlNodePtr, _ localName: StaticString) -> Bool {
+        CString.equals(node.pointee.name, localName)
+    }
+
+    static func isInDSigNamespace(_ node: xmlNodePtr) -> Bool {
+        CString.equals(node.pointee.ns?.pointee.href, XMLNamespaces.dsigC)
     }
 
     static func elementChildren(_ node: xmlNodePtr) -> [xmlNodePtr] {
@@ -152,6 +261,14 @@ enum LibXML2Node {
 
     /// Direct text and CDATA children, concatenated; comments and PIs are skipped.
     static func text(_ node: xmlNodePtr) -> String {
+        guard let first = node.pointee.children else { return "" }
+        if first.pointee.next == nil {
+            let type = first.pointee.type
+            guard type == XML_TEXT_NODE || type == XML_CDATA_SECTION_NODE, let content = first.pointee.content else {
+                return ""
+            }
+            return String(cString: content)
+        }
         var bytes: [UInt8] = []
         var cursor = node.pointee.children
         while let child = cursor {
@@ -237,12 +354,10 @@ enum LibXML2Node {
     }
 
     /// The value of an unqualified attribute.
-    static func attribute(_ node: xmlNodePtr, _ name: String) -> String? {
+    static func attribute(_ node: xmlNodePtr, _ name: StaticString) -> String? {
         var cursor = node.pointee.properties
         while let attribute = cursor {
-            if attribute.pointee.ns == nil, let attributeName = attribute.pointee.name,
-                String(cString: attributeName) == name
-            {
+            if attribute.pointee.ns == nil, CString.equals(attribute.pointee.name, name) {
                 return attributeValue(attribute)
             }
             cursor = attribute.pointee.next
@@ -252,16 +367,65 @@ enum LibXML2Node {
 
     /// The detached value tree of `node`, leaving out the subtree at `excluding`.
     static func valueTree(_ node: xmlNodePtr, excluding: xmlNodePtr? = nil) -> XMLElement {
+        var builder = ValueTreeBuilder(excluding: excluding, capture: [])
+        return builder.build(node)
+    }
+}
+
+/// Builds detached value trees. Namespace URIs are read once per declaration, not once per
+/// element, and the subtrees of `capture` nodes met on the way are kept, so a referenced
+/// element inside the root is not built a second time.
+struct ValueTreeBuilder {
+    let excluding: xmlNodePtr?
+    let capture: [xmlNodePtr]
+    private var trees: [XMLElement?]
+    private var namespaces: [(href: UnsafePointer<xmlChar>, uri: String)] = []
+
+    init(excluding: xmlNodePtr?, capture: [xmlNodePtr]) {
+        self.excluding = excluding
+        self.capture = capture
+        trees = Array(repeating: nil, count: capture.count)
+    }
+
+    func captured(for node: xmlNodePtr) -> XMLElement? {
+        capture.firstIndex(of: node).flatMap { trees[$0] }
+    }
+
+    mutating func build(_ node: xmlNodePtr) -> XMLElement {
         var children: [XMLElement] = []
         var cursor = node.pointee.children
         while let child = cursor {
             if child.pointee.type == XML_ELEMENT_NODE && child != excluding {
-                children.append(valueTree(child, excluding: excluding))
+                children.append(build(child))
             }
             cursor = child.pointee.next
         }
-        return XMLElement(
-            name: localName(node), namespace: namespaceURI(node), attributes: attributes(node),
-            children: children, text: text(node))
+        let element = XMLElement(
+            name: LibXML2Node.localName(node), namespace: namespaceURI(node.pointee.ns), attributes: attributes(node),
+            children: children, text: LibXML2Node.text(node))
+        if !capture.isEmpty, let index = capture.firstIndex(of: node) { trees[index] = element }
+        return element
+    }
+
+    private mutating func namespaceURI(_ namespace: xmlNsPtr?) -> String? {
+        guard let href = namespace?.pointee.href else { return nil }
+        for known in namespaces where known.href == href { return known.uri }
+        let uri = String(cString: href)
+        if namespaces.count < 8 { namespaces.append((href, uri)) }
+        return uri
+    }
+
+    private mutating func attributes(_ node: xmlNodePtr) -> [XMLAttribute] {
+        var result: [XMLAttribute] = []
+        var cursor = node.pointee.properties
+        while let attribute = cursor {
+            let name = attribute.pointee.name.map { String(cString: $0) } ?? ""
+            result.append(
+                XMLAttribute(
+                    name: name, namespace: namespaceURI(attribute.pointee.ns),
+                    value: LibXML2Node.attributeValue(attribute)))
+            cursor = attribute.pointee.next
+        }
+        return result
     }
 }

@@ -34,7 +34,8 @@ enum SignatureValidation {
         policy: XMLVerificationPolicy,
         candidates: (SignatureStructure) throws -> [(index: Int, key: XMLVerificationKey)],
         acceptSigner: (Int) throws -> Void,
-        layout: ((SignatureLayoutContext) throws -> Void)? = nil
+        layout: ((SignatureLayoutContext) throws -> Void)? = nil,
+        schema: XMLSchema? = nil
     ) throws -> Outcome {
         let parsed = try LibXML2Document(parsing: document, maxBytes: policy.maxDocumentBytes)
         let inventory = try DocumentInventory(document: parsed, limits: policy, signatureChecks: true)
@@ -94,7 +95,6 @@ enum SignatureValidation {
         try acceptSigner(verifiedIndex)
 
         // References → digests.
-        var verifiedReferences: [VerifiedXMLReference] = []
         for (reference, target) in zip(structure.references, targets) {
             let computed = try parsed.withCanonicalBytes(
                 apex: target, excluding: reference.envelopedSignature ? signature : nil,
@@ -104,17 +104,33 @@ enum SignatureValidation {
                 throw XMLSignatureError(
                     .digestMismatch, "the digest of Reference URI=\"\(reference.uri)\" does not match its content")
             }
-            verifiedReferences.append(
-                VerifiedXMLReference(
-                    uri: reference.uri,
-                    element: target.map { LibXML2Node.valueTree($0, excluding: signature) },
-                    digestAlgorithm: reference.digestAlgorithm))
         }
 
-        let root =
-            inventory.root == signature
-            ? LibXML2Node.valueTree(signature)
-            : LibXML2Node.valueTree(inventory.root, excluding: signature)
+        // The schema last, on this very tree: the bytes are never parsed twice.
+        if let schema {
+            do {
+                try schema.validate(parsed: parsed)
+            } catch let error as XMLSignatureError {
+                throw XMLSchemaViolation(error)
+            }
+        }
+
+        // Value trees: a referenced element inside the root is the root's own subtree, built once.
+        let root: XMLElement
+        let referenced: [XMLElement?]
+        if inventory.root == signature {
+            root = LibXML2Node.valueTree(signature)
+            referenced = targets.map { $0.map { LibXML2Node.valueTree($0, excluding: signature) } }
+        } else {
+            var builder = ValueTreeBuilder(excluding: signature, capture: targets.compactMap { $0 })
+            root = builder.build(inventory.root)
+            referenced = targets.map { target in
+                target.map { builder.captured(for: $0) ?? LibXML2Node.valueTree($0, excluding: signature) }
+            }
+        }
+        let verifiedReferences = zip(structure.references, referenced).map { reference, element in
+            VerifiedXMLReference(uri: reference.uri, element: element, digestAlgorithm: reference.digestAlgorithm)
+        }
         return Outcome(
             keyIndex: verifiedIndex, root: root, algorithm: structure.algorithm, references: verifiedReferences)
     }

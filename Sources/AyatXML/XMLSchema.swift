@@ -66,6 +66,12 @@ public struct XMLSchema: Sendable {
     public func validate(_ document: [UInt8], limits: XMLVerificationPolicy = .strict) throws {
         let parsed = try LibXML2Document(parsing: document, maxBytes: limits.maxDocumentBytes)
         _ = try DocumentInventory(document: parsed, limits: limits, signatureChecks: false)
+        try validate(parsed: parsed)
+    }
+
+    /// Validates a tree already parsed with the safe parser rules and checked against the
+    /// limits (the signer's and verifier's own), so the bytes are not parsed a second time.
+    func validate(parsed: LibXML2Document) throws {
         var problem = ayat_xml_problem()
         let result: Int32 = withUnsafeMutablePointer(to: &problem) { problemPointer in
             guard let context = xmlSchemaNewValidCtxt(compiled.pointer) else { return -1 }
@@ -85,4 +91,18 @@ public struct XMLSchema: Sendable {
         }
         throw XMLSignatureError(.schemaInvalid, "line \(problem.line): \(message)")
     }
+}
+
+/// The document does not satisfy the XML Schema given to ``XMLSigner`` or
+/// ``XMLSignatureVerifier``, which validate the very tree they parsed. Its own type, so a caller
+/// can tell "not what the schema allows" from "not correctly signed" without comparing codes.
+public struct XMLSchemaViolation: Error, CustomStringConvertible {
+    /// What ``XMLSchema/validate(_:limits:)`` would have thrown for the same document.
+    public let error: XMLSignatureError
+
+    public init(_ error: XMLSignatureError) {
+        self.error = error
+    }
+
+    public var description: String { error.description }
 }

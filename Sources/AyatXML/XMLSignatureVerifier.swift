@@ -14,6 +14,8 @@ public struct XMLSignatureVerifier: Sendable {
         let der: [UInt8]
         let key: XMLVerificationKey?
         let serialDecimal: String
+        /// The issuer as Ayat's own signer writes it (X509IssuerName), and normalised for others.
+        let issuerText: String
         let issuer: [String]
         let subjectKeyIdentifier: [UInt8]?
     }
@@ -27,6 +29,7 @@ public struct XMLSignatureVerifier: Sendable {
             return PinnedCertificate(
                 certificate: certificate, der: der, key: XMLVerificationKey(certificate.publicKey),
                 serialDecimal: XMLDSigEncoding.decimal(bigEndian: certificate.serialNumber.bytes),
+                issuerText: certificate.issuer.description,
                 issuer: DistinguishedNameText.normalized(certificate.issuer.description),
                 subjectKeyIdentifier: ski)
         }
@@ -34,20 +37,26 @@ public struct XMLSignatureVerifier: Sendable {
 
     /// Verifies an enveloped signature (the `xml-enveloped` layout, and in general References
     /// by URI="" and by `#id`).
-    /// - Parameter time: the instant at which the signer certificate must be valid.
-    public func verify(_ document: [UInt8], at time: Date = Date()) throws -> VerifiedXMLDocument {
-        try verify(document, at: time, layout: nil)
+    /// - Parameters:
+    ///   - time: the instant at which the signer certificate must be valid.
+    ///   - schema: validated on the same parsed tree once the signature and every digest have
+    ///     verified (the document is parsed once); a mismatch throws ``XMLSchemaViolation``.
+    public func verify(
+        _ document: [UInt8], at time: Date = Date(), validatingAgainst schema: XMLSchema? = nil
+    ) throws -> VerifiedXMLDocument {
+        try verify(document, at: time, layout: nil, schema: schema)
     }
 
-    /// ``verify(_:at:)`` with a profile's layout rules checked before any cryptography.
+    /// ``verify(_:at:validatingAgainst:)`` with a profile's layout rules checked before any cryptography.
     func verify(
-        _ document: [UInt8], at time: Date, layout: ((SignatureLayoutContext) throws -> Void)?
+        _ document: [UInt8], at time: Date, layout: ((SignatureLayoutContext) throws -> Void)?,
+        schema: XMLSchema?
     ) throws -> VerifiedXMLDocument {
         let outcome = try SignatureValidation.verify(
             document, policy: policy,
             candidates: { structure in try candidates(for: structure) },
             acceptSigner: { index in try checkValidity(of: pinned[index].certificate, at: time) },
-            layout: layout)
+            layout: layout, schema: schema)
         return VerifiedXMLDocument(
             signer: pinned[outcome.keyIndex].certificate, root: outcome.root, algorithm: outcome.algorithm,
             references: outcome.references)
@@ -67,8 +76,10 @@ public struct XMLSignatureVerifier: Sendable {
         } else if !hints.issuerSerials.isEmpty {
             named = pinned.indices.filter { index in
                 hints.issuerSerials.contains { hint in
+                    // The same text normalises the same: only other spellings need normalising.
                     Self.sameSerial(hint.serial, pinned[index].serialDecimal)
-                        && DistinguishedNameText.matches(hint.issuer, pinned[index].issuer)
+                        && (hint.issuer == pinned[index].issuerText
+                            || DistinguishedNameText.matches(hint.issuer, pinned[index].issuer))
                 }
             }
             if named.isEmpty {

@@ -10,17 +10,21 @@ extension XMLSigner {
     /// The ds:Signature goes into `AppHdr/Sgntr` with References `URI=""` (enveloped-signature,
     /// exc-c14n), `#<Document Id>` (exc-c14n) and `#KeyInfo` (exc-c14n); `ds:KeyInfo Id="KeyInfo"`
     /// carries `X509Data/X509SKI`, the certificate's subjectKeyIdentifier in base64.
+    /// - Parameter schema: validated on the parsed tree before anything is signed (the document
+    ///   is parsed once); a mismatch throws ``XMLSchemaViolation``.
     /// - Returns: UTF-8 bytes with an XML declaration. The content's whitespace is untouched.
     /// - Throws: `.layoutMismatch` for another shape, `.keyMismatch` when the certificate has no
     ///   subjectKeyIdentifier extension (the layout names the signer by it).
-    public func signBusinessApplicationHeader(_ document: [UInt8]) throws -> [UInt8] {
-        guard let ski = try? certificate.extensions.subjectKeyIdentifier else {
+    public func signBusinessApplicationHeader(_ document: [UInt8], validatingAgainst schema: XMLSchema? = nil) throws
+        -> [UInt8]
+    {
+        guard let ski = subjectKeyIdentifier else {
             throw XMLSignatureError(
                 .keyMismatch,
                 "certificate \(certificate.subject) has no subjectKeyIdentifier extension; the BAH layout names the signer by X509SKI"
             )
         }
-        let (parsed, inventory) = try unsignedDocument(document)
+        let (parsed, inventory) = try unsignedDocument(document, schema: schema)
         let parts = try BusinessApplicationHeaderLayout.parts(of: inventory.root)
         guard let documentID = LibXML2Node.attribute(parts.document, "Id"), !documentID.isEmpty,
             inventory.elementsByID[documentID] == parts.document
@@ -35,7 +39,7 @@ extension XMLSigner {
         let keyInfo = builder.child(of: signature, "KeyInfo", ds)
         xmlNewProp(keyInfo, "Id", Self.keyInfoID)
         let x509Data = builder.child(of: keyInfo, "X509Data", ds)
-        builder.child(of: x509Data, "X509SKI", ds, text: XMLDSigEncoding.encodeBase64(Array(ski.keyIdentifier)))
+        builder.child(of: x509Data, "X509SKI", ds, text: XMLDSigEncoding.encodeBase64(ski))
 
         // URI="": the whole document with the Signature left out (the enveloped transform).
         let wholeDigest = try parsed.withCanonicalBytes(

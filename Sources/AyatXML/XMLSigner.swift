@@ -14,6 +14,8 @@ public struct XMLSigner: Sendable {
     private let issuerName: String
     private let serialNumber: String
     private let certificateBase64: String
+    /// The certificate's subjectKeyIdentifier (the BAH layout's X509SKI), if it has one.
+    let subjectKeyIdentifier: [UInt8]?
 
     /// The Id of the signed ds:KeyInfo, referenced as `#KeyInfo`.
     public static let keyInfoID = "KeyInfo"
@@ -35,6 +37,8 @@ public struct XMLSigner: Sendable {
         var serializer = DER.Serializer()
         try serializer.serialize(certificate)
         self.certificateBase64 = XMLDSigEncoding.encodeBase64(serializer.serializedBytes)
+        self.subjectKeyIdentifier = (try? certificate.extensions.subjectKeyIdentifier).flatMap { $0 }
+            .map { Array($0.keyIdentifier) }
     }
 
     /// The `xml-enveloped` layout: a ds:Signature appended as the root element's LAST child, with
@@ -42,9 +46,11 @@ public struct XMLSigner: Sendable {
     /// (exc-c14n) pointing at `<ds:KeyInfo Id="KeyInfo">`, which carries X509Data with
     /// X509IssuerSerial (issuer DN as an RFC 4514 string, serial in decimal) and X509Certificate
     /// (base64 DER). SignedInfo is canonicalised with exc-c14n; digests are SHA-256.
+    /// - Parameter schema: validated on the parsed tree before anything is signed (the document
+    ///   is parsed once); a mismatch throws ``XMLSchemaViolation``.
     /// - Returns: UTF-8 bytes with an XML declaration. The content's whitespace is untouched.
-    public func signEnveloped(_ document: [UInt8]) throws -> [UInt8] {
-        let (parsed, inventory) = try unsignedDocument(document)
+    public func signEnveloped(_ document: [UInt8], validatingAgainst schema: XMLSchema? = nil) throws -> [UInt8] {
+        let (parsed, inventory) = try unsignedDocument(document, schema: schema)
         let sha256 = XMLDigestAlgorithm.sha256
 
         // Digest of the content before the Signature exists equals URI="" minus the Signature.
@@ -68,12 +74,19 @@ public struct XMLSigner: Sendable {
 
     // MARK: Shared by every layout
 
-    /// Parses a document about to be signed: within the strict limits, not signed yet, and
-    /// not already using the KeyInfo's id.
-    func unsignedDocument(_ document: [UInt8]) throws -> (LibXML2Document, DocumentInventory) {
+    /// Parses a document about to be signed: within the strict limits, valid against `schema`
+    /// when one is given, not signed yet, and not already using the KeyInfo's id.
+    func unsignedDocument(_ document: [UInt8], schema: XMLSchema?) throws -> (LibXML2Document, DocumentInventory) {
         let policy = XMLVerificationPolicy.strict
         let parsed = try LibXML2Document(parsing: document, maxBytes: policy.maxDocumentBytes)
         let inventory = try DocumentInventory(document: parsed, limits: policy, signatureChecks: true)
+        if let schema {
+            do {
+                try schema.validate(parsed: parsed)
+            } catch let error as XMLSignatureError {
+                throw XMLSchemaViolation(error)
+            }
+        }
         guard inventory.signatures.isEmpty else {
             throw XMLSignatureError(.multipleSignatures, "the document is already signed")
         }

@@ -182,18 +182,34 @@ enum BAHSamples {
         #expect(receiptAsOrder?.code == .malformed)
     }
 
-    @Test func aSignedMessageWhoseMsgDefIdrDisagreesWithItsDocumentIsRefused() throws {
-        // Signed by the pinned bank and schema-valid, but labelled as an order while carrying a receipt.
-        let pair = try BAHCodecPair.shared(.p256)
+    /// A receipt the pinned (P-256) bank signed, its signature removed, `change`d, and signed
+    /// again by the same bank key: the signature verifies whatever the change.
+    private func resignedReceipt(_ pair: BAHCodecPair, _ change: (String) -> String) throws -> [UInt8] {
         let receipt = try pair.bank.renderReply(.receipt(BAHSamples.receipt(status: .accepted)), request: BAHSamples.line)
         let text = String(decoding: receipt.bytes, as: UTF8.self)
         let start = try #require(text.range(of: "<Sgntr>"))
         let end = try #require(text.range(of: "</Sgntr>"))
-        let unsigned = text.replacingCharacters(in: start.lowerBound..<end.upperBound, with: "")
-            .replacingOccurrences(of: "ayat.receipt.001", with: "ayat.freeze.001")
-        guard case .p256(let key) = pair.bankIdentity.key else { Issue.record("expected a P-256 identity"); return }
+        let unsigned = change(text.replacingCharacters(in: start.lowerBound..<end.upperBound, with: ""))
+        guard case .p256(let key) = pair.bankIdentity.key else { throw DialectError(.malformed, "expected a P-256 identity") }
         let signer = try XMLSigner(key: .p256(key), algorithm: .ecdsaP256SHA256, certificate: pair.bankIdentity.certificate)
-        let relabelled = try signer.signBusinessApplicationHeader(Array(unsigned.utf8))
+        return try signer.signBusinessApplicationHeader(Array(unsigned.utf8))
+    }
+
+    @Test func aSignedMessageThatBreaksTheSchemaIsRefusedAsASchemaViolation() throws {
+        // The signature verifies; the schema (checked on the verifier's own parse) must still
+        // refuse the extra element.
+        let pair = try BAHCodecPair.shared(.p256)
+        let signed = try resignedReceipt(pair) { $0.replacingOccurrences(of: "</Document>", with: "<Unexpected/></Document>") }
+        let error = #expect(throws: DialectError.self) {
+            try pair.gateway.readReply(signed, headers: [:], request: BAHSamples.line, at: BAHSamples.now)
+        }
+        #expect(error?.code == .schemaViolation, "\(String(describing: error))")
+    }
+
+    @Test func aSignedMessageWhoseMsgDefIdrDisagreesWithItsDocumentIsRefused() throws {
+        // Signed by the pinned bank and schema-valid, but labelled as an order while carrying a receipt.
+        let pair = try BAHCodecPair.shared(.p256)
+        let relabelled = try resignedReceipt(pair) { $0.replacingOccurrences(of: "ayat.receipt.001", with: "ayat.freeze.001") }
         let error = #expect(throws: DialectError.self) {
             try pair.gateway.readReply(relabelled, headers: [:], request: BAHSamples.line, at: BAHSamples.now)
         }

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import AyatCore
 import AyatPKI
+import AyatXML
 @testable import AyatDialects
 
 /// Both ends of the dialect, with identities from a freshly generated dev PKI.
@@ -105,6 +106,21 @@ func sampleInstruction(holder: String = "สมชาย ใจดี", sender: 
         #expect(throws: DialectError(.signatureInvalid, "")) {
             try pair.bank.readOrder(Array(text.utf8), headers: [:], request: orderLine, at: Date())
         }
+    }
+
+    @Test func aSignedInboundMessageThatBreaksTheSchemaIsRefusedAsASchemaViolation() throws {
+        // Correctly signed by the pinned bank: only the schema, checked on the verifier's own
+        // parse after the signature, can refuse it.
+        let pair = try CodecPair(signingKeys: .p256)
+        let bankIdentity = try SigningIdentity(
+            certificate: pair.pki.bank("014").signing.certificate, privateKey: pair.pki.bank("014").signing.privateKey)
+        let signer = try XMLSigner(identity: bankIdentity)
+        let unsigned = "<OrderReceipt xmlns=\"\(XMLEnvelopedCodec.namespace)\"><Unexpected/></OrderReceipt>"
+        let signed = try signer.signEnveloped(Array(unsigned.utf8))
+        let error = #expect(throws: DialectError.self) {
+            try pair.gateway.readReply(signed, headers: [:], request: orderLine, at: Date())
+        }
+        #expect(error?.code == .schemaViolation, "\(String(describing: error))")
     }
 
     @Test func anOutboundMessageThatBreaksTheSchemaIsNeverSigned() throws {
