@@ -33,7 +33,7 @@ public struct HolderName: Hashable, Sendable, Codable, CustomStringConvertible {
     public let rawValue: String
 
     public init?(_ text: String) {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = text.trimmingWhiteSpace
         guard !trimmed.isEmpty, trimmed == text, text.count <= 140,
               !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else { return nil }
         self.rawValue = text

@@ -70,12 +70,25 @@ public struct CaseID: Hashable, Sendable, Codable, CustomStringConvertible {
 
 enum RandomHex {
     static func make(bytes count: Int) -> String {
+        // Eight random bytes per draw: each draw from the system generator is a system call.
         var generator = SystemRandomNumberGenerator()
-        let digits = Array("0123456789abcdef".utf8)
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(count + 7)
+        while bytes.count < count {
+            withUnsafeBytes(of: generator.next() as UInt64) { bytes.append(contentsOf: $0) }
+        }
+        return HexText.encode(bytes.prefix(count))
+    }
+}
+
+/// Lower-case hexadecimal, as identifiers and digests are written.
+public enum HexText {
+    private static let digits = Array("0123456789abcdef".utf8)
+
+    public static func encode<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> String {
         var out = [UInt8]()
-        out.reserveCapacity(count * 2)
-        for _ in 0..<count {
-            let byte = UInt8.random(in: 0...255, using: &generator)
+        out.reserveCapacity(bytes.underestimatedCount * 2)
+        for byte in bytes {
             out.append(digits[Int(byte >> 4)])
             out.append(digits[Int(byte & 0x0F)])
         }

@@ -88,7 +88,7 @@ public struct OrderRequest: Hashable, Sendable, Codable {
         }
         func text(_ value: String?, _ field: String, max: Int) -> String? {
             guard let value = require(value, field) else { return nil }
-            let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
+            let trimmed = value.trimmingWhiteSpace
             if trimmed.isEmpty {
                 problems.append(FieldProblem(field: field, reason: "must not be empty"))
                 return nil

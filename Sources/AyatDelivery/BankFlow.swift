@@ -51,8 +51,11 @@ public actor BankFlow {
     private var tokens: Double
     private var refilledAt = Date()
 
+    /// Requests in flight to one bank when its profile does not say.
+    public static func concurrencyLimit(of flow: BankProfile.Flow) -> Int { max(flow.concurrency ?? 16, 1) }
+
     public init(_ flow: BankProfile.Flow) {
-        concurrency = max(flow.concurrency ?? 16, 1)
+        concurrency = Self.concurrencyLimit(of: flow)
         rate = flow.ratePerSecond
         burst = Double(max(flow.burst ?? Int((flow.ratePerSecond ?? 1).rounded(.up)), 1))
         threshold = max(flow.breakerThreshold ?? 5, 1)

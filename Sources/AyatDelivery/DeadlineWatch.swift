@@ -47,7 +47,8 @@ public final class DeadlineWatch: Service, Sendable {
             }
             let policy = settings.legalHold
             for warning in try await store.takeHoldWarnings(
-                now: now, holdWindow: { order, file in policy.expiry(of: order, complaintAt: file?.policeComplaintAt) }, notice: policy.notice
+                now: now, holdWindow: { order, file in policy.expiry(of: order, complaintAt: file?.policeComplaintAt) },
+                shortestHold: policy.shortest, notice: policy.notice
             ) {
                 await feed.publish(.init(orderID: warning.order.id, state: .executed))
                 logger.warning(warning.expired ? "legal hold lapsed" : "legal hold about to lapse", metadata: [

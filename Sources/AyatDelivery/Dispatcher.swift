@@ -5,6 +5,7 @@ import AyatStore
 import AyatTransport
 import Logging
 import ServiceLifecycle
+import Synchronization
 
 /// Sends stored messages to banks, asks poll banks for results, and turns
 /// what comes back into order states.
@@ -15,8 +16,10 @@ import ServiceLifecycle
 /// the bank's pinned certificate.
 public final class Dispatcher: Service, Sendable {
     public struct Settings: Sendable {
-        /// How many deliveries one claim takes.
+        /// The most deliveries one claim takes.
         public var batchSize = 64
+        /// The most attempts in flight at once across all banks; each bank's flow limits apply within it.
+        public var maxInFlight = 512
         /// How long a claim is ours; a crashed dispatcher's claims come back after it.
         public var leaseDuration: TimeInterval = 60
         /// The longest the loop sleeps when nothing is due.
@@ -35,13 +38,17 @@ public final class Dispatcher: Service, Sendable {
     private let intake: OrderIntake?
     /// Flow control per bank: concurrency, rate, circuit breaker.
     public let flows: [BankCode: BankFlow]
+    /// New orders' first deliveries, handed over by intake already claimed for us.
+    private let handoff: DeliveryHandoff?
+    private let handedOver = Mutex<[ClaimedDelivery]>([])
 
     public init(
         store: any GatewayStore, banks: BankDirectory, feed: OrderStateFeed, settings: Settings = Settings(), logger: Logger,
-        intake: OrderIntake? = nil
+        intake: OrderIntake? = nil, handoff: DeliveryHandoff? = nil
     ) {
         self.store = store
         self.intake = intake
+        self.handoff = handoff
         self.banks = banks
         self.flows = banks.links.mapValues { BankFlow($0.profile.flow) }
         self.feed = feed
@@ -56,10 +63,50 @@ public final class Dispatcher: Service, Sendable {
     }
 
     /// Runs until graceful shutdown; attempts in flight then finish and are recorded.
+    ///
+    /// A pipeline, not batches: whenever an attempt finishes there is room for
+    /// another, and what is due is claimed at once, so one slow bank never holds
+    /// back the deliveries claimed beside its own.
     public func run() async throws {
         await reclaimDeadLeases()
-        await WorkLoop(wake: wake, idle: { await self.idleTime() }).run {
-            await self.dispatchDue() >= self.settings.batchSize
+        let inFlight = InFlightCount()
+        handoff?.connect(.init(
+            owner: owner, leaseDuration: settings.leaseDuration,
+            hasRoom: { [settings] in inFlight.value < settings.maxInFlight },
+            take: { [weak self] claim in
+                guard let self else { return }
+                inFlight.add(1)
+                self.handedOver.withLock { $0.append(claim) }
+                self.nudge()
+            }
+        ))
+        defer { handoff?.disconnect() }
+        await withGracefulShutdownHandler {
+            await withDiscardingTaskGroup { group in
+                func launch(_ claims: [ClaimedDelivery]) {
+                    for claim in claims {
+                        group.addTask {
+                            await self.attempt(claim)
+                            inFlight.add(-1)
+                            await self.wake.signal()
+                        }
+                    }
+                }
+                while !Task.isCancelled, !(await wake.isStopped) {
+                    launch(handedOver.withLock { taken in defer { taken = [] }; return taken })
+                    let room = settings.maxInFlight - inFlight.value
+                    if room > 0 {
+                        let limit = min(room, settings.batchSize)
+                        let claims = await claim(now: Date(), limit: limit)
+                        inFlight.add(claims.count)
+                        launch(claims)
+                        if claims.count == limit { continue }
+                    }
+                    await wake.wait(timeout: room > 0 ? await idleTime() : settings.idlePoll)
+                }
+            }
+        } onGracefulShutdown: {
+            Task { await self.wake.stop() }
         }
     }
 
@@ -86,21 +133,22 @@ public final class Dispatcher: Service, Sendable {
     /// Claims what is due and attempts it all concurrently. Returns how many were claimed.
     @discardableResult
     public func dispatchDue(now: Date = Date()) async -> Int {
-        let claims: [ClaimedDelivery]
-        do {
-            claims = try await store.claimDueDeliveries(
-                now: now, limit: settings.batchSize, leaseDuration: settings.leaseDuration, owner: owner
-            )
-        } catch {
-            logger.error("claiming deliveries failed", metadata: ["error": "\(error)"])
-            return 0
-        }
+        let claims = await claim(now: now, limit: settings.batchSize)
         await withTaskGroup(of: Void.self) { group in
             for claim in claims {
                 group.addTask { await self.attempt(claim) }
             }
         }
         return claims.count
+    }
+
+    private func claim(now: Date, limit: Int) async -> [ClaimedDelivery] {
+        do {
+            return try await store.claimDueDeliveries(now: now, limit: limit, leaseDuration: settings.leaseDuration, owner: owner)
+        } catch {
+            logger.error("claiming deliveries failed", metadata: ["error": "\(error)"])
+            return []
+        }
     }
 
     private func attempt(_ claim: ClaimedDelivery) async {
@@ -244,4 +292,11 @@ public final class Dispatcher: Service, Sendable {
             return .permanent(reason: "bank answered HTTP \(response.status) without a signed reply", httpStatus: response.status, inbound: inbound)
         }
     }
+}
+
+/// Attempts the dispatcher has running, shared with the tasks that finish them.
+private final class InFlightCount: Sendable {
+    private let count = Mutex(0)
+    var value: Int { count.withLock { $0 } }
+    func add(_ delta: Int) { count.withLock { $0 += delta } }
 }

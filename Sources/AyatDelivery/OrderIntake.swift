@@ -10,11 +10,14 @@ public struct OrderIntake: Sendable {
     let store: any GatewayStore
     let banks: BankDirectory
     let centreID: String
+    /// Where new deliveries go at once, when a dispatcher is running.
+    let handoff: DeliveryHandoff?
 
-    public init(store: any GatewayStore, banks: BankDirectory, centreID: String) {
+    public init(store: any GatewayStore, banks: BankDirectory, centreID: String, handoff: DeliveryHandoff? = nil) {
         self.store = store
         self.banks = banks
         self.centreID = centreID
+        self.handoff = handoff
     }
 
     /// Why an order could not be taken in.
@@ -59,10 +62,18 @@ public struct OrderIntake: Sendable {
             dialect: link.codec.dialect.rawValue, kind: "\(order.kind)-order", contentType: rendered.contentType,
             recordedAt: now, bytes: rendered.bytes, headers: rendered.headers, requestLine: link.orderRequest.description
         )
+        let lease = handoff?.lease(now: Date())
         let outcome = try await store.accept(OrderSubmission(
             order: order, outbound: outbound,
-            idempotency: idempotencyKey.map { IdempotencyRecord(key: $0, requestHash: requestHash, status: answer.status, body: answer.body) }
+            idempotency: idempotencyKey.map { IdempotencyRecord(key: $0, requestHash: requestHash, status: answer.status, body: answer.body) },
+            lease: lease
         ))
+        if outcome == .created, let lease, let handoff {
+            handoff.hand(ClaimedDelivery(
+                purpose: .send, message: outbound, messageID: messageID, order: order, state: .accepted, attempt: 1,
+                leaseOwner: lease.owner, leaseUntil: lease.until, giveUpAt: nil
+            ))
+        }
         return (outcome, answer.body)
     }
 }

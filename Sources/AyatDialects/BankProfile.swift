@@ -185,6 +185,8 @@ public struct GatewayConfiguration: Sendable, Hashable, Codable {
             return order.reportedAt.addingTimeInterval(hours * 3600)
         }
         public var notice: TimeInterval { (noticeHours ?? 12) * 3600 }
+        /// The least a hold lasts from the report, complaint or not.
+        public var shortest: TimeInterval { min(initialHours ?? 72, withComplaintHours ?? 7 * 24) * 3600 }
     }
 
     public init(centreID: String, signing: KeyPair, tls: KeyPair, listenHost: String = "127.0.0.1", listenPort: Int = 8080, inboundPort: Int = 8443) {

@@ -136,7 +136,7 @@ public struct JWSDetachedCodec: DialectCodec {
         }
         let verified: VerifiedJWS
         do {
-            verified = try verifier.verifyDetached(token.trimmingCharacters(in: .whitespaces), payload: bytes, at: time)
+            verified = try verifier.verifyDetached(token.trimmingWhiteSpace, payload: bytes, at: time)
         } catch {
             throw JWSDialectCore.dialectError(error, header: Self.signatureHeader)
         }

@@ -48,7 +48,8 @@ public final class Gateway: Sendable {
                 let pinned = try profile.signing.certificates.flatMap { try PEMFile.readCertificates(state.resolve($0)) }
                 let codec = try DialectRegistry.codec(for: profile.dialect, identity: signing, pinned: pinned)
                 let tls = try MutualTLS.clientConfiguration(identity: tlsIdentity, trustRoots: state.resolve(profile.tls.trustRoots))
-                let client = BankClient(tls: tls, connectTimeout: profile.timeouts.connect, requestTimeout: profile.timeouts.request)
+                let client = BankClient(tls: tls, connectTimeout: profile.timeouts.connect, requestTimeout: profile.timeouts.request,
+                                        connections: BankFlow.concurrencyLimit(of: profile.flow))
                 links.append(BankLink(profile: profile, codec: codec, client: client))
                 bankRoots.append(state.resolve(profile.tls.trustRoots))
                 clientIssuers[profile.code] = Set(try PEMFile.readCertificates(state.resolve(profile.tls.trustRoots)).map { InboundAPI.derName($0.subject) })
@@ -61,8 +62,10 @@ public final class Gateway: Sendable {
         let store = try SQLiteStore(path: state.database.path)
         let banks = BankDirectory(links)
         let feed = OrderStateFeed()
-        let intake = OrderIntake(store: store, banks: banks, centreID: configuration.centreID)
-        let dispatcher = Dispatcher(store: store, banks: banks, feed: feed, settings: dispatcherSettings, logger: logger, intake: intake)
+        let handoff = DeliveryHandoff()
+        let intake = OrderIntake(store: store, banks: banks, centreID: configuration.centreID, handoff: handoff)
+        let dispatcher = Dispatcher(store: store, banks: banks, feed: feed, settings: dispatcherSettings, logger: logger, intake: intake,
+                                    handoff: handoff)
         self.configuration = configuration
         self.store = store
         self.banks = banks
@@ -87,7 +90,7 @@ public final class Gateway: Sendable {
             }
         }
         self.orders = OrdersAPI(
-            store: store, banks: banks, centreID: configuration.centreID, onAccepted: { dispatcher.nudge() },
+            store: store, banks: banks, centreID: configuration.centreID, intake: intake, onAccepted: { dispatcher.nudge() },
             flows: dispatcher.flows, atRiskMargin: watch.atRiskMargin, holdPolicy: watch.legalHold
         )
         self.inbound = InboundAPI(store: store, banks: banks, feed: feed, clientIssuers: clientIssuers)

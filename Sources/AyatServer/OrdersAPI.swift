@@ -25,7 +25,7 @@ public struct OrdersAPI: Sendable {
     let holdPolicy: GatewayConfiguration.LegalHold
 
     public init(
-        store: any GatewayStore, banks: BankDirectory, centreID: String, onAccepted: @escaping @Sendable () -> Void,
+        store: any GatewayStore, banks: BankDirectory, centreID: String, intake: OrderIntake? = nil, onAccepted: @escaping @Sendable () -> Void,
         flows: [BankCode: BankFlow] = [:], atRiskMargin: TimeInterval = DeadlineState.atRiskMargin,
         holdPolicy: GatewayConfiguration.LegalHold = .init()
     ) {
@@ -35,7 +35,7 @@ public struct OrdersAPI: Sendable {
         self.holdPolicy = holdPolicy
         self.banks = banks
         self.centreID = centreID
-        self.intake = OrderIntake(store: store, banks: banks, centreID: centreID)
+        self.intake = intake ?? OrderIntake(store: store, banks: banks, centreID: centreID)
         self.onAccepted = onAccepted
     }
 
@@ -64,7 +64,7 @@ public struct OrdersAPI: Sendable {
             throw Problem(type: "unsupported-media-type", title: "Unsupported media type", status: 415,
                           detail: "send the order as application/json, not \(contentType)")
         }
-        let requestHash = SHA256.hash(data: body).map { String(format: "%02x", $0) }.joined()
+        let requestHash = HexText.encode(SHA256.hash(data: body))
         let idempotencyKey = try Self.idempotencyKey(request)
 
         // A repeat is answered from the record before any work is done.

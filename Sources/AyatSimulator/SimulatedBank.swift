@@ -369,8 +369,6 @@ public final class SimulatedBank: Sendable {
             var request = HTTPClientRequest(url: url)
             request.method = .POST
             request.headers.add(name: "Content-Type", value: sent.contentType)
-            // Callbacks are rare: no idle connection is left for the gateway to wait on.
-            request.headers.add(name: "Connection", value: "close")
             for (name, value) in sent.headers { request.headers.add(name: name, value: value) }
             request.body = .bytes(ByteBuffer(bytes: sent.bytes))
             let response = try await client.execute(request, timeout: .seconds(10))

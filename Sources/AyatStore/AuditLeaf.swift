@@ -110,6 +110,7 @@ public struct AuditLeaf: Sendable, Hashable {
 
     /// Header values come from the network: no line breaks may reach the leaf's head.
     private static func clean(_ value: String) -> String {
-        value.replacingOccurrences(of: "\r", with: " ").replacingOccurrences(of: "\n", with: " ")
+        guard value.utf8.contains(where: { $0 == 0x0D || $0 == 0x0A }) else { return value }
+        return String(decoding: value.utf8.map { $0 == 0x0D || $0 == 0x0A ? 0x20 : $0 }, as: UTF8.self)
     }
 }

@@ -66,5 +66,9 @@ public protocol GatewayStore: AuditLogStore {
     /// Restarts a failed order; delivery continues until `until`.
     func retry(_ id: OrderID, reason: String, until: Date, at now: Date) async throws -> OperatorOutcome
     func takeDeadlineWarnings(now: Date, margin: TimeInterval) async throws -> [OrderRecord]
-    func takeHoldWarnings(now: Date, holdWindow: @Sendable (Order, CaseFile?) -> Date, notice: TimeInterval) async throws -> [HoldWarning]
+    /// `shortestHold` is the least any hold lasts from the report: orders reported more recently
+    /// than that (less the notice) cannot need a warning and are not read.
+    func takeHoldWarnings(
+        now: Date, holdWindow: @escaping @Sendable (Order, CaseFile?) -> Date, shortestHold: TimeInterval, notice: TimeInterval
+    ) async throws -> [HoldWarning]
 }

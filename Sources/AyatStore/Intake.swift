@@ -22,10 +22,24 @@ public struct OrderSubmission: Sendable {
     public var order: Order
     public var outbound: StoredMessage
     public var idempotency: IdempotencyRecord?
-    public init(order: Order, outbound: StoredMessage, idempotency: IdempotencyRecord?) {
+    /// Set when a running dispatcher takes the first attempt at once: the delivery is stored
+    /// already claimed by it, as if it had claimed it in a transaction of its own.
+    public var lease: Lease?
+
+    public struct Lease: Sendable, Hashable {
+        public var owner: String
+        public var until: Date
+        public init(owner: String, until: Date) {
+            self.owner = owner
+            self.until = until
+        }
+    }
+
+    public init(order: Order, outbound: StoredMessage, idempotency: IdempotencyRecord?, lease: Lease? = nil) {
         self.order = order
         self.outbound = outbound
         self.idempotency = idempotency
+        self.lease = lease
     }
 }
 

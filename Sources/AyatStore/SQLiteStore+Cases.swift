@@ -7,10 +7,10 @@ import GRDB
 extension SQLiteStore {
     /// Every order's case exists as a row: one the case system registered, or one opened by its first order.
     static func openCaseIfNew(_ order: Order, _ db: Database) throws {
-        guard try Bool.fetchOne(db, sql: "SELECT 1 FROM cases WHERE id = ?", arguments: [order.caseID.rawValue]) == nil else { return }
+        guard try Bool.fetchOne(db, cached: "SELECT 1 FROM cases WHERE id = ?", arguments: [order.caseID.rawValue]) == nil else { return }
         let file = CaseFile(id: order.caseID, victim: nil, reportedAt: order.reportedAt, chasing: nil, policeComplaintAt: nil,
                             createdAt: order.acceptedAt, updatedAt: order.acceptedAt)
-        try db.execute(sql: "INSERT INTO cases (id, body, updated_ms) VALUES (?, ?, ?)",
+        try db.execute(cached: "INSERT INTO cases (id, body, updated_ms) VALUES (?, ?, ?)",
                        arguments: [file.id.rawValue, try Codecs.encoder.encode(file), file.updatedAt.milliseconds])
     }
 
@@ -21,7 +21,7 @@ extension SQLiteStore {
         let id = GatewayEvent.newID()
         let event = GatewayEvent(id: id, sequence: 0, type: type, caseID: caseID, orderID: orderID, at: at, state: state, detail: detail)
         try db.execute(
-            sql: "INSERT INTO events (id, type, case_id, order_id, at_ms, body) VALUES (?, ?, ?, ?, ?, ?)",
+            cached: "INSERT INTO events (id, type, case_id, order_id, at_ms, body) VALUES (?, ?, ?, ?, ?, ?)",
             arguments: [id, type, caseID.rawValue, orderID?.rawValue, at.milliseconds, try Codecs.encoder.encode(event)]
         )
     }
@@ -36,7 +36,7 @@ extension SQLiteStore {
             }
             sql += " ORDER BY seq LIMIT ?"
             arguments += [limit]
-            return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+            return try Row.fetchAll(db, cached: sql, arguments: arguments).map { row in
                 var event = try Codecs.decoder.decode(GatewayEvent.self, from: row["body"] as Data)
                 event.sequence = row["seq"]
                 return event
@@ -46,10 +46,10 @@ extension SQLiteStore {
 
     public func recordEvent(type: String, caseID: CaseID, orderID: OrderID?, at: Date, state: OrderState?, detail: String?, timeline: TimelineEntry?) async throws {
         let entry = try timeline.map { try Codecs.encoder.encode($0) }
-        try await pool.write { db in
+        try await write { db in
             try Self.appendEvent(db, type: type, caseID: caseID, orderID: orderID, at: at, state: state, detail: detail)
             if let entry, let orderID {
-                try db.execute(sql: "INSERT INTO timeline (order_id, at_ms, entry) VALUES (?, ?, ?)",
+                try db.execute(cached: "INSERT INTO timeline (order_id, at_ms, entry) VALUES (?, ?, ?)",
                                arguments: [orderID.rawValue, at.milliseconds, entry])
             }
         }
@@ -57,7 +57,7 @@ extension SQLiteStore {
 
     public func eventCounts() async throws -> [String: Int] {
         try await pool.read { db in
-            Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT type, COUNT(*) AS n FROM events GROUP BY type").map {
+            Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, cached: "SELECT type, COUNT(*) AS n FROM events GROUP BY type").map {
                 ($0["type"] as String, $0["n"] as Int)
             })
         }
@@ -65,14 +65,14 @@ extension SQLiteStore {
 
     public func webhookCursor(endpoint: String) async throws -> Int64 {
         try await pool.read { db in
-            try Int64.fetchOne(db, sql: "SELECT after_seq FROM webhook_cursors WHERE endpoint = ?", arguments: [endpoint]) ?? 0
+            try Int64.fetchOne(db, cached: "SELECT after_seq FROM webhook_cursors WHERE endpoint = ?", arguments: [endpoint]) ?? 0
         }
     }
 
     public func setWebhookCursor(endpoint: String, after sequence: Int64) async throws {
-        try await pool.write { db in
+        try await write { db in
             try db.execute(
-                sql: "INSERT INTO webhook_cursors (endpoint, after_seq) VALUES (?, ?) ON CONFLICT(endpoint) DO UPDATE SET after_seq = MAX(after_seq, excluded.after_seq)",
+                cached: "INSERT INTO webhook_cursors (endpoint, after_seq) VALUES (?, ?) ON CONFLICT(endpoint) DO UPDATE SET after_seq = MAX(after_seq, excluded.after_seq)",
                 arguments: [endpoint, sequence]
             )
         }
@@ -80,19 +80,19 @@ extension SQLiteStore {
 
     public func caseFile(_ id: CaseID) async throws -> CaseFile? {
         try await pool.read { db in
-            try (Data.fetchOne(db, sql: "SELECT body FROM cases WHERE id = ?", arguments: [id.rawValue]))
+            try (Data.fetchOne(db, cached: "SELECT body FROM cases WHERE id = ?", arguments: [id.rawValue]))
                 .map { try Codecs.decoder.decode(CaseFile.self, from: $0) }
         }
     }
 
     public func saveCase(_ file: CaseFile) async throws -> CaseFile {
-        try await pool.write { db in
+        try await write { db in
             var file = file
-            if let existing = try Data.fetchOne(db, sql: "SELECT body FROM cases WHERE id = ?", arguments: [file.id.rawValue]) {
+            if let existing = try Data.fetchOne(db, cached: "SELECT body FROM cases WHERE id = ?", arguments: [file.id.rawValue]) {
                 file.createdAt = try Codecs.decoder.decode(CaseFile.self, from: existing).createdAt
             }
             try db.execute(
-                sql: "INSERT INTO cases (id, body, updated_ms) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET body = excluded.body, updated_ms = excluded.updated_ms",
+                cached: "INSERT INTO cases (id, body, updated_ms) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET body = excluded.body, updated_ms = excluded.updated_ms",
                 arguments: [file.id.rawValue, try Codecs.encoder.encode(file), file.updatedAt.milliseconds]
             )
             try Self.appendEvent(db, type: "case.updated", caseID: file.id, orderID: nil, at: file.updatedAt, state: nil,
@@ -103,23 +103,23 @@ extension SQLiteStore {
 
     public func orders(inCase id: CaseID) async throws -> [OrderRecord] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT body, state, updated_ms, execution FROM orders WHERE case_id = ? ORDER BY accepted_ms, id",
+            try Row.fetchAll(db, cached: "SELECT body, state, updated_ms, execution FROM orders WHERE case_id = ? ORDER BY accepted_ms, id",
                              arguments: [id.rawValue]).map(Self.orderRecord)
         }
     }
 
     public func pendingChases(limit: Int) async throws -> [OrderRecord] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT body, state, updated_ms, execution FROM orders WHERE chase_state = 'pending' ORDER BY updated_ms LIMIT ?",
+            try Row.fetchAll(db, cached: "SELECT body, state, updated_ms, execution FROM orders WHERE chase_state = 'pending' ORDER BY updated_ms LIMIT ?",
                              arguments: [limit]).map(Self.orderRecord)
         }
     }
 
     public func finishChase(_ id: OrderID, timeline: TimelineEntry) async throws {
         let entry = try Codecs.encoder.encode(timeline)
-        try await pool.write { db in
-            try db.execute(sql: "UPDATE orders SET chase_state = 'done' WHERE id = ?", arguments: [id.rawValue])
-            try db.execute(sql: "INSERT INTO timeline (order_id, at_ms, entry) VALUES (?, ?, ?)",
+        try await write { db in
+            try db.execute(cached: "UPDATE orders SET chase_state = 'done' WHERE id = ?", arguments: [id.rawValue])
+            try db.execute(cached: "INSERT INTO timeline (order_id, at_ms, entry) VALUES (?, ?, ?)",
                            arguments: [id.rawValue, timeline.at.milliseconds, entry])
         }
     }

@@ -6,14 +6,14 @@ import GRDB
 
 extension SQLiteStore {
     public func cancel(_ id: OrderID, reason: String, at now: Date) async throws -> OperatorOutcome {
-        try await pool.write { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT state, case_id FROM orders WHERE id = ?", arguments: [id.rawValue]) else {
+        try await write { db in
+            guard let row = try Row.fetchOne(db, cached: "SELECT state, case_id FROM orders WHERE id = ?", arguments: [id.rawValue]) else {
                 return .notFound
             }
             let state = OrderState(rawValue: row["state"])
             guard !state.isTerminal else { return .refused(state) }
-            try db.execute(sql: "UPDATE orders SET state = 'cancelled', updated_ms = ? WHERE id = ?", arguments: [now.milliseconds, id.rawValue])
-            try db.execute(sql: "UPDATE deliveries SET state = 'done', lease_owner = NULL, lease_until_ms = NULL WHERE order_id = ?",
+            try db.execute(cached: "UPDATE orders SET state = 'cancelled', updated_ms = ? WHERE id = ?", arguments: [now.milliseconds, id.rawValue])
+            try db.execute(cached: "UPDATE deliveries SET state = 'done', lease_owner = NULL, lease_until_ms = NULL WHERE order_id = ?",
                            arguments: [id.rawValue])
             let note = state == .acknowledged
                 ? "\(reason); the bank already holds the order, so a release may be needed if it executes"
@@ -26,16 +26,16 @@ extension SQLiteStore {
     }
 
     public func retry(_ id: OrderID, reason: String, until: Date, at now: Date) async throws -> OperatorOutcome {
-        try await pool.write { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT state, case_id FROM orders WHERE id = ?", arguments: [id.rawValue]) else {
+        try await write { db in
+            guard let row = try Row.fetchOne(db, cached: "SELECT state, case_id FROM orders WHERE id = ?", arguments: [id.rawValue]) else {
                 return .notFound
             }
             let state = OrderState(rawValue: row["state"])
             guard state == .failed else { return .refused(state) }
             // Back to the start of the happy path; the stored bytes and message id are sent again.
-            try db.execute(sql: "UPDATE orders SET state = 'accepted', updated_ms = ? WHERE id = ?", arguments: [now.milliseconds, id.rawValue])
+            try db.execute(cached: "UPDATE orders SET state = 'accepted', updated_ms = ? WHERE id = ?", arguments: [now.milliseconds, id.rawValue])
             try db.execute(
-                sql: """
+                cached: """
                     UPDATE deliveries SET state = 'pending', attempts = 0, due_ms = ?, lease_owner = NULL, lease_until_ms = NULL, give_up_ms = ?
                     WHERE message_id = (SELECT message_id FROM deliveries WHERE order_id = ? ORDER BY message_seq LIMIT 1)
                     """,
@@ -51,10 +51,10 @@ extension SQLiteStore {
 
     /// Open orders whose deadline is within `margin` of `now` and have not been warned about yet; marks them warned.
     public func takeDeadlineWarnings(now: Date, margin: TimeInterval) async throws -> [OrderRecord] {
-        try await pool.write { db in
+        try await write { db in
             let rows = try Row.fetchAll(
                 db,
-                sql: """
+                cached: """
                     SELECT id, body, state, updated_ms, execution, case_id FROM orders
                     WHERE state IN ('accepted', 'sent') AND deadline_ms <= ? AND instr(warnings, 'at-risk') = 0
                     """,
@@ -66,7 +66,7 @@ extension SQLiteStore {
                 let detail = breached
                     ? "deadline \(Timestamp.format(record.order.deadline)) passed before the bank acknowledged"
                     : "deadline \(Timestamp.format(record.order.deadline)) is near and the bank has not acknowledged"
-                try db.execute(sql: "UPDATE orders SET warnings = warnings || ' at-risk' WHERE id = ?", arguments: [row["id"] as String])
+                try db.execute(cached: "UPDATE orders SET warnings = warnings || ' at-risk' WHERE id = ?", arguments: [row["id"] as String])
                 try Self.insertTimeline(db, record.order.id, TimelineEntry(at: now, state: record.state, event: "at-risk", detail: detail))
                 try Self.appendEvent(db, type: "order.at-risk", caseID: record.order.caseID, orderID: record.order.id, at: now,
                                      state: record.state, detail: detail)
@@ -76,15 +76,20 @@ extension SQLiteStore {
     }
 
     /// Executed freezes whose legal hold expires within `notice` (warned once) or has expired (reported once).
-    public func takeHoldWarnings(now: Date, holdWindow: @Sendable (Order, CaseFile?) -> Date, notice: TimeInterval) async throws -> [HoldWarning] {
-        try await pool.write { db in
+    public func takeHoldWarnings(
+        now: Date, holdWindow: @escaping @Sendable (Order, CaseFile?) -> Date, shortestHold: TimeInterval, notice: TimeInterval
+    ) async throws -> [HoldWarning] {
+        let reportedBefore = now.addingTimeInterval(-(shortestHold - notice)).milliseconds
+        return try await write { db in
+            // One range of the orders_holds index: live holds old enough to need a word, however many orders are stored.
             let rows = try Row.fetchAll(
                 db,
-                sql: """
+                cached: """
                     SELECT o.id, o.body, o.state, o.updated_ms, o.execution, o.warnings, c.body AS case_body FROM orders o
                     LEFT JOIN cases c ON c.id = o.case_id
-                    WHERE o.kind = 'freeze' AND o.state = 'executed' AND instr(o.warnings, 'hold-expired') = 0
-                    """
+                    WHERE o.kind = 'freeze' AND o.state = 'executed' AND instr(o.warnings, 'hold-expired') = 0 AND o.reported_ms <= ?
+                    """,
+                arguments: [reportedBefore]
             )
             var warnings = [HoldWarning]()
             for row in rows {
@@ -102,10 +107,10 @@ extension SQLiteStore {
                 }
                 // Released or refunded holds need no warning.
                 let settled = try Bool.fetchOne(
-                    db, sql: "SELECT 1 FROM orders WHERE case_id = ? AND kind IN ('release', 'refund') AND state = 'executed' AND instr(body, ?) > 0",
+                    db, cached: "SELECT 1 FROM orders WHERE case_id = ? AND kind IN ('release', 'refund') AND state = 'executed' AND instr(body, ?) > 0",
                     arguments: [record.order.caseID.rawValue, record.order.id.rawValue]
                 ) ?? false
-                try db.execute(sql: "UPDATE orders SET warnings = warnings || ' ' || ? WHERE id = ?", arguments: [kind, record.order.id.rawValue])
+                try db.execute(cached: "UPDATE orders SET warnings = warnings || ' ' || ? WHERE id = ?", arguments: [kind, record.order.id.rawValue])
                 if settled { continue }
                 let detail = kind == "hold-expired"
                     ? "the legal hold lapsed at \(Timestamp.format(expiry)); the bank may lift it now"
@@ -120,7 +125,7 @@ extension SQLiteStore {
     }
 
     static func insertTimeline(_ db: Database, _ id: OrderID, _ entry: TimelineEntry) throws {
-        try db.execute(sql: "INSERT INTO timeline (order_id, at_ms, entry) VALUES (?, ?, ?)",
+        try db.execute(cached: "INSERT INTO timeline (order_id, at_ms, entry) VALUES (?, ?, ?)",
                        arguments: [id.rawValue, entry.at.milliseconds, try Codecs.encoder.encode(entry)])
     }
 }

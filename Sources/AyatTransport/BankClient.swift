@@ -33,8 +33,11 @@ public final class BankClient: Sendable {
     /// The most a bank reply may weigh; anything larger is a fault, not a receipt.
     public static let maxResponseBytes = 1 << 20
 
-    public init(tls: TLSConfiguration, connectTimeout: Double = 5, requestTimeout: Double = 15) {
+    /// - Parameter connections: kept-alive connections to the bank; as many as requests the
+    ///   gateway lets fly at it at once, so none queues for a connection.
+    public init(tls: TLSConfiguration, connectTimeout: Double = 5, requestTimeout: Double = 15, connections: Int = 8) {
         var configuration = HTTPClient.Configuration(tlsConfiguration: tls)
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = max(connections, 1)
         configuration.timeout = .init(connect: .milliseconds(Int64(connectTimeout * 1000)), read: .milliseconds(Int64(requestTimeout * 1000)))
         configuration.redirectConfiguration = .disallow
         configuration.decompression = .disabled

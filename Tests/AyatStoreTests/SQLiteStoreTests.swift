@@ -129,4 +129,66 @@ struct StoreFixture {
         #expect(retry.first?.attempt == 2)
         #expect(retry.first?.state == .sent)
     }
+
+    @Test func aClaimedDeliveryIsNextDueWhenItsLeaseRunsOutAndAReleasedOneAtOnce() async throws {
+        let fixture = try StoreFixture()
+        let now = Date(milliseconds: Date().milliseconds)
+        _ = try await fixture.store.accept(fixture.submission(acceptedAt: now))
+        #expect(try await fixture.store.nextDeliveryDue() == now)
+
+        _ = try await fixture.store.claimDueDeliveries(now: now, limit: 1, leaseDuration: 30, owner: "a")
+        #expect(try await fixture.store.nextDeliveryDue() == now.addingTimeInterval(30))
+
+        // A crashed owner's claim is released: due again now, not when its lease would have ended.
+        #expect(try await fixture.store.releaseLeases(owner: "a") == 1)
+        let due = try #require(try await fixture.store.nextDeliveryDue())
+        #expect(due <= Date())
+        #expect(try await fixture.store.claimDueDeliveries(now: Date(), limit: 1, leaseDuration: 30, owner: "b").count == 1)
+    }
+
+    @Test func concurrentWritesShareCommitsAndAFailingOneRollsBackAlone() async throws {
+        let fixture = try StoreFixture()
+        let submissions = (0..<200).map { _ in fixture.submission() }
+        // One submission reuses another's order id: its whole write must fail and leave nothing behind.
+        var clash = fixture.submission()
+        clash.order.id = submissions[17].order.id
+        clash.outbound.orderID = clash.order.id
+        let outcomes = await withTaskGroup(of: Bool.self, returning: [Bool].self) { group in
+            for submission in submissions + [clash] {
+                group.addTask { (try? await fixture.store.accept(submission)) == .created }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(outcomes.filter { $0 }.count == 200)
+        #expect(outcomes.filter { !$0 }.count == 1)
+        // Every accepted order is stored whole, with its message, delivery and timeline; the clash left no message.
+        let stored = try await fixture.store.orders(limit: 1000)
+        #expect(stored.count == 200)
+        for submission in submissions.prefix(20) {
+            #expect(try await fixture.store.messages(of: submission.order.id).count == 1)
+            #expect(try await fixture.store.timeline(of: submission.order.id).map(\.event) == ["accepted"])
+        }
+        #expect(try await fixture.store.orderID(forMessage: try #require(clash.outbound.messageID)) == nil)
+        #expect(try await fixture.store.auditSize() == 200)
+        #expect(try await fixture.store.claimDueDeliveries(now: Date(), limit: 1000, leaseDuration: 30, owner: "a").count == 200)
+    }
+
+    @Test func anOrderAcceptedUnderALeaseIsClaimedAlreadyAndReclaimableLikeAnyClaim() async throws {
+        let fixture = try StoreFixture()
+        let now = Date(milliseconds: Date().milliseconds)
+        var submission = fixture.submission(acceptedAt: now)
+        submission.lease = .init(owner: "dispatcher/a", until: now.addingTimeInterval(60))
+        #expect(try await fixture.store.accept(submission) == .created)
+
+        // Nobody else may claim it while the lease runs; it is next due when the lease ends.
+        #expect(try await fixture.store.claimDueDeliveries(now: now.addingTimeInterval(59), limit: 10, leaseDuration: 30, owner: "b").isEmpty)
+        #expect(try await fixture.store.nextDeliveryDue() == now.addingTimeInterval(60))
+        #expect(try await fixture.store.leaseOwners() == ["dispatcher/a"])
+
+        // Its owner died: released, it is claimed as the second attempt (the first counted when it was stored).
+        #expect(try await fixture.store.releaseLeases(owner: "dispatcher/a") == 1)
+        let reclaimed = try await fixture.store.claimDueDeliveries(now: Date(), limit: 10, leaseDuration: 30, owner: "b")
+        #expect(reclaimed.map(\.messageID) == [submission.outbound.messageID])
+        #expect(reclaimed.first?.attempt == 2)
+    }
 }
