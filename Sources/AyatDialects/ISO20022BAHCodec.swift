@@ -161,7 +161,7 @@ public struct ISO20022BAHCodec: DialectCodec {
         let header =
             "<AppHdr xmlns=\"\(Self.headerNamespace)\"><Fr>\(party(from))</Fr><To>\(party(to))</To>"
             + e("BizMsgIdr", messageID.rawValue) + e("MsgDefIdr", definition.rawValue)
-            + e("CreDt", Timestamp.formatSeconds(createdAt)) + "</AppHdr>"
+            + e("CreDt", XMLDateTime.format(createdAt)) + "</AppHdr>"
         let child = definition.documentElement
         let message =
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Message xmlns=\"\(Self.namespace)\">\(header)"

@@ -27,7 +27,7 @@ enum XMLMessageBody {
 
     static func header(messageID: MessageID, createdAt: Date, from: String, to: String) -> String {
         let e = XMLText.element
-        return "<Header>\(e("MsgId", messageID.rawValue))\(e("CreDtTm", Timestamp.formatSeconds(createdAt)))\(e("From", from))\(e("To", to))</Header>"
+        return "<Header>\(e("MsgId", messageID.rawValue))\(e("CreDtTm", XMLDateTime.format(createdAt)))\(e("From", from))\(e("To", to))</Header>"
     }
 
     static func amount(_ name: String, _ money: Money) -> String {
@@ -41,9 +41,9 @@ enum XMLMessageBody {
         xml += "<Account>\(e("Number", instruction.account.number.rawValue))\(e("HolderName", instruction.account.holderName.rawValue))</Account>"
         xml += amount("Amount", instruction.amount)
         xml += "<ReportedTransfer>\(e("Reference", instruction.reportedTransfer.reference))"
-        xml += "\(e("DateTime", Timestamp.formatSeconds(instruction.reportedTransfer.time)))</ReportedTransfer>"
+        xml += "\(e("DateTime", XMLDateTime.format(instruction.reportedTransfer.time)))</ReportedTransfer>"
         xml += e("LegalBasis", instruction.legalBasis) + e("RequestedBy", instruction.requestedBy)
-        xml += e("ReportedAt", Timestamp.formatSeconds(instruction.reportedAt)) + e("Deadline", Timestamp.formatSeconds(instruction.deadline))
+        xml += e("ReportedAt", XMLDateTime.format(instruction.reportedAt)) + e("Deadline", XMLDateTime.format(instruction.deadline))
         if let reason = instruction.reason { xml += e("Reason", reason) }
         if let related = instruction.relatedOrder { xml += e("RelatedOrderId", related.rawValue) }
         if let beneficiary = instruction.beneficiary {
@@ -65,7 +65,7 @@ enum XMLMessageBody {
     static func result(_ result: ExecutionResult) -> String {
         let e = XMLText.element
         var xml = "<Result>\(e("OriginalMsgId", result.originalMessageID.rawValue))\(e("OrderType", result.kind.rawValue))"
-        xml += e("Status", result.status.code) + e("ExecutedAt", Timestamp.formatSeconds(result.outcome.executedAt))
+        xml += e("Status", result.status.code) + e("ExecutedAt", XMLDateTime.format(result.outcome.executedAt))
         if let money = result.outcome.amount { xml += amount("Amount", money) }
         if let reference = result.outcome.returnReference { xml += e("ReturnReference", reference) }
         if !result.outcome.onwardTransfers.isEmpty {
@@ -74,7 +74,7 @@ enum XMLMessageBody {
                 xml += "<Transfer>\(e("ToBank", transfer.to.rawValue))\(e("Account", transfer.account.rawValue))"
                 if let name = transfer.holderName { xml += e("HolderName", name.rawValue) }
                 xml += amount("Amount", transfer.amount) + e("Reference", transfer.reference)
-                xml += e("DateTime", Timestamp.formatSeconds(transfer.time)) + "</Transfer>"
+                xml += e("DateTime", XMLDateTime.format(transfer.time)) + "</Transfer>"
             }
             xml += "</OnwardTransfers>"
         }
@@ -96,7 +96,7 @@ enum XMLMessageBody {
     static func readHeader(_ root: AyatXML.XMLElement) throws -> Header {
         Header(
             messageID: MessageID(rawValue: try root.requiredText("Header/MsgId")),
-            createdAt: try parse(root, "Header/CreDtTm", Timestamp.parse),
+            createdAt: try parse(root, "Header/CreDtTm", XMLDateTime.parse),
             from: try root.requiredText("Header/From"),
             to: try root.requiredText("Header/To")
         )
@@ -141,12 +141,12 @@ enum XMLMessageBody {
             amount: try readMoney(order.child("Amount"), path: "Order/Amount"),
             reportedTransfer: ReportedTransfer(
                 reference: try order.requiredText("ReportedTransfer/Reference"),
-                time: try parse(order, "ReportedTransfer/DateTime", Timestamp.parse)
+                time: try parse(order, "ReportedTransfer/DateTime", XMLDateTime.parse)
             ),
             legalBasis: try order.requiredText("LegalBasis"),
             requestedBy: try order.requiredText("RequestedBy"),
-            reportedAt: try parse(order, "ReportedAt", Timestamp.parse),
-            deadline: try parse(order, "Deadline", Timestamp.parse),
+            reportedAt: try parse(order, "ReportedAt", XMLDateTime.parse),
+            deadline: try parse(order, "Deadline", XMLDateTime.parse),
             beneficiary: beneficiary,
             reason: order.optionalText("Reason"),
             relatedOrder: order.optionalText("RelatedOrderId").map(OrderID.init(rawValue:))
@@ -175,7 +175,7 @@ enum XMLMessageBody {
                     holderName: transfer.optionalText("HolderName").flatMap(HolderName.init),
                     amount: try readMoney(transfer.child("Amount"), path: "Transfer/Amount"),
                     reference: try transfer.requiredText("Reference"),
-                    time: try parse(transfer, "DateTime", Timestamp.parse)
+                    time: try parse(transfer, "DateTime", XMLDateTime.parse)
                 )
             }
             return .result(ExecutionResult(
@@ -185,7 +185,7 @@ enum XMLMessageBody {
                 kind: OrderKind(rawValue: try result.requiredText("OrderType")),
                 status: ExecutionResult.Status(code: try result.requiredText("Status")),
                 outcome: ExecutionOutcome(
-                    executedAt: try parse(result, "ExecutedAt", Timestamp.parse),
+                    executedAt: try parse(result, "ExecutedAt", XMLDateTime.parse),
                     amount: try result.child("Amount").map { try readMoney($0, path: "Result/Amount") },
                     onwardTransfers: transfers,
                     returnReference: result.optionalText("ReturnReference")
