@@ -20,6 +20,21 @@ public struct ClaimedDelivery: Sendable {
     public var leaseUntil: Date
     /// Set by a manual retry: attempts go on until then, even past the order's deadline.
     public var giveUpAt: Date?
+
+    public init(
+        purpose: DeliveryPurpose, message: StoredMessage, messageID: MessageID, order: Order, state: OrderState, attempt: Int,
+        leaseOwner: String, leaseUntil: Date, giveUpAt: Date?
+    ) {
+        self.purpose = purpose
+        self.message = message
+        self.messageID = messageID
+        self.order = order
+        self.state = state
+        self.attempt = attempt
+        self.leaseOwner = leaseOwner
+        self.leaseUntil = leaseUntil
+        self.giveUpAt = giveUpAt
+    }
 }
 
 /// What an attempt established, recorded in one transaction.

@@ -16,10 +16,6 @@ public final class SQLiteStore: GatewayStore {
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
-            // A larger WAL between checkpoints: a page written by many transactions is copied
-            // back to the database once per checkpoint, not once per thousand pages.
-            try db.execute(sql: "PRAGMA wal_autocheckpoint = 8000")
-            try db.execute(sql: "PRAGMA cache_size = -16384")
         }
         pool = try DatabasePool(path: path, configuration: configuration)
         try Self.migrator.migrate(pool)
