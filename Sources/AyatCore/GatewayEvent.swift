@@ -27,5 +27,5 @@ public struct GatewayEvent: Hashable, Sendable, Codable {
         self.detail = detail
     }
 
-    public static func newID() -> String { "evt_" + RandomHex.make(bytes: 16) }
+    public static func newID() -> String { "evt_" + RandomHex.timeOrdered(digits: 32) }
 }
