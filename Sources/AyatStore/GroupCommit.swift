@@ -18,6 +18,9 @@ final class GroupCommit: Sendable {
         var draining = false
     }
 
+    /// Writes queued behind the transaction being committed.
+    var waitingCount: Int { queue.withLock { $0.waiting.count } }
+
     init(writer: any DatabaseWriter, maxBatch: Int = 256) {
         self.writer = writer
         self.maxBatch = maxBatch

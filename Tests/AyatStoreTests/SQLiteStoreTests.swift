@@ -146,7 +146,7 @@ struct StoreFixture {
         #expect(try await fixture.store.claimDueDeliveries(now: Date(), limit: 1, leaseDuration: 30, owner: "b").count == 1)
     }
 
-    @Test func concurrentWritesShareCommitsAndAFailingOneRollsBackAlone() async throws {
+    @Test func concurrentWritesAllLandWholeAndAFailingOneRollsBackAlone() async throws {
         let fixture = try StoreFixture()
         let submissions = (0..<200).map { _ in fixture.submission() }
         // One submission reuses another's order id: its whole write must fail and leave nothing behind.
