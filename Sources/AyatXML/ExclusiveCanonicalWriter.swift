@@ -22,9 +22,14 @@ struct ExclusiveCanonicalWriter {
     private var pending: [xmlNsPtr] = []
     private var attributes: [xmlAttrPtr] = []
     private let excluded: xmlNodePtr?
+    /// Whether to check that every element renders exactly the namespaces it declares.
+    private let checksDeclarations: Bool
+    /// Cleared when an element renders a namespace it does not declare, or leaves out one it does.
+    private var keepsDeclarations = true
 
-    private init(excluded: xmlNodePtr?, capacity: Int) {
+    private init(excluded: xmlNodePtr?, capacity: Int, checksDeclarations: Bool = false) {
         self.excluded = excluded
+        self.checksDeclarations = checksDeclarations
         output.reserveCapacity(capacity)
         rendered.reserveCapacity(16)
         pending.reserveCapacity(8)
@@ -51,28 +56,46 @@ struct ExclusiveCanonicalWriter {
             guard writer.element(apex) else { return nil }
             return writer.output
         }
+        guard writer.document(document) else { return nil }
+        return writer.output
+    }
+
+    /// The canonical form of the whole document when it also serialises the document faithfully:
+    /// nil when it would drop or move a namespace declaration (exc-c14n renders a namespace only
+    /// where it is visibly used, which loses prefixes used only inside text or attribute values,
+    /// such as `xsi:type` QNames), and wherever ``canonicalize(document:apex:excluded:capacity:)``
+    /// is nil. Comments are left out, as in every canonical form.
+    static func faithfulCanonicalForm(document: xmlDocPtr, capacity: Int) -> [UInt8]? {
+        guard document.pointee.charset == Int32(XML_CHAR_ENCODING_UTF8.rawValue) else { return nil }
+        var writer = ExclusiveCanonicalWriter(excluded: nil, capacity: capacity, checksDeclarations: true)
+        guard writer.document(document), writer.keepsDeclarations else { return nil }
+        return writer.output
+    }
+
+    // MARK: Nodes
+
+    /// The document's children: the root element and the processing instructions around it.
+    private mutating func document(_ document: xmlDocPtr) -> Bool {
         var afterRoot = false
         var child = document.pointee.children
         while let node = child {
             switch node.pointee.type {
             case XML_ELEMENT_NODE:
-                guard node != excluded, !afterRoot, writer.element(node) else { return nil }
+                guard node != excluded, !afterRoot, element(node) else { return false }
                 afterRoot = true
             case XML_PI_NODE:
-                if afterRoot { writer.byte(0x0A) }
-                writer.processingInstruction(node)
-                if !afterRoot { writer.byte(0x0A) }
+                if afterRoot { byte(0x0A) }
+                processingInstruction(node)
+                if !afterRoot { byte(0x0A) }
             case XML_COMMENT_NODE, XML_DTD_NODE, XML_DOCUMENT_TYPE_NODE, XML_NOTATION_NODE:
                 break
             default:
-                return nil
+                return false
             }
             child = node.pointee.next
         }
-        return writer.output
+        return true
     }
-
-    // MARK: Nodes
 
     private mutating func element(_ node: xmlNodePtr) -> Bool {
         let mark = rendered.count
@@ -107,7 +130,9 @@ struct ExclusiveCanonicalWriter {
         }
         if utilizesEmptyNamespace && !hasEmptyNamespace && !isRendered(prefix: nil, href: nil) {
             literal(" xmlns=\"\"")
+            keepsDeclarations = false
         }
+        if checksDeclarations && keepsDeclarations { keepsDeclarations = Self.declares(node, exactly: pending) }
         for namespace in pending {
             if let prefix = namespace.pointee.prefix {
                 literal(" xmlns:")
@@ -207,6 +232,20 @@ struct ExclusiveCanonicalWriter {
             index -= 1
         }
         return Self.isEmpty(prefix) && Self.isEmpty(href)
+    }
+
+    /// Whether `node` declares exactly the namespaces in `rendering` (the xml namespace aside).
+    private static func declares(_ node: xmlNodePtr, exactly rendering: [xmlNsPtr]) -> Bool {
+        var declared = 0
+        var declaration = node.pointee.nsDef
+        while let namespace = declaration {
+            if !isXMLNamespace(namespace) {
+                guard rendering.contains(namespace) else { return false }
+                declared += 1
+            }
+            declaration = namespace.pointee.next
+        }
+        return declared == rendering.count
     }
 
     /// Sorted by prefix (no prefix first); a new entry goes before equal ones, as xmlListInsert does.

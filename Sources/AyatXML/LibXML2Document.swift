@@ -203,6 +203,14 @@ final class LibXML2Document {
     }
 
     /// The document as UTF-8 with an XML declaration, whitespace untouched.
+    /// The whole document in exclusive canonical form when that form is also a faithful
+    /// serialisation of it (see ``ExclusiveCanonicalWriter/faithfulCanonicalForm(document:capacity:)``),
+    /// else nil.
+    func faithfulCanonicalForm() -> [UInt8]? {
+        guard namespacesSurelyAbsolute else { return nil }
+        return ExclusiveCanonicalWriter.faithfulCanonicalForm(document: pointer, capacity: canonicalCapacity)
+    }
+
     func serializedUTF8() throws -> [UInt8] {
         var memory: UnsafeMutablePointer<xmlChar>?
         var size: Int32 = 0

@@ -33,8 +33,17 @@ extension XMLSigner {
         }
         let sgntr = try Self.signatureEnvelope(in: parts.header, document: parsed.pointer)
         let sha256 = XMLDigestAlgorithm.sha256
+        let documentDigest = try parsed.withCanonicalBytes(
+            apex: parts.document, excluding: nil, mode: .exclusive, withComments: false, inclusivePrefixes: []
+        ) { sha256.digest($0) }
 
         let (builder, signature, ds) = try newSignature(in: parsed, under: sgntr)
+        if let headerKeyInfo, let signed = try spliced(parsed, keyInfo: headerKeyInfo, references: { whole in
+            [(uri: "", transforms: [.envelopedSignature, .exclusiveC14N], digest: whole),
+             (uri: "#\(documentID)", transforms: [.exclusiveC14N], digest: documentDigest)]
+        }) {
+            return signed
+        }
 
         let keyInfo = builder.child(of: signature, "KeyInfo", ds)
         xmlNewProp(keyInfo, "Id", Self.keyInfoID)
@@ -44,9 +53,6 @@ extension XMLSigner {
         // URI="": the whole document with the Signature left out (the enveloped transform).
         let wholeDigest = try parsed.withCanonicalBytes(
             apex: nil, excluding: signature, mode: .exclusive, withComments: false, inclusivePrefixes: []
-        ) { sha256.digest($0) }
-        let documentDigest = try parsed.withCanonicalBytes(
-            apex: parts.document, excluding: nil, mode: .exclusive, withComments: false, inclusivePrefixes: []
         ) { sha256.digest($0) }
         return try completeSignature(in: parsed, builder: builder, ds: ds, keyInfo: keyInfo, references: [
             (uri: "", transforms: [.envelopedSignature, .exclusiveC14N], digest: wholeDigest),

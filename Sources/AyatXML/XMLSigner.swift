@@ -16,6 +16,12 @@ public struct XMLSigner: Sendable {
     private let certificateBase64: String
     /// The certificate's subjectKeyIdentifier (the BAH layout's X509SKI), if it has one.
     let subjectKeyIdentifier: [UInt8]?
+    /// The KeyInfo of each layout, written and digested once.
+    let envelopedKeyInfo: SignatureMarkup.KeyInfo
+    let headerKeyInfo: SignatureMarkup.KeyInfo?
+    /// Whether to sign by splicing bytes where the document allows it; tests turn it off to
+    /// compare the two paths.
+    var splicing = true
 
     /// The Id of the signed ds:KeyInfo, referenced as `#KeyInfo`.
     public static let keyInfoID = "KeyInfo"
@@ -39,6 +45,18 @@ public struct XMLSigner: Sendable {
         self.certificateBase64 = XMLDSigEncoding.encodeBase64(serializer.serializedBytes)
         self.subjectKeyIdentifier = (try? certificate.extensions.subjectKeyIdentifier).flatMap { $0 }
             .map { Array($0.keyIdentifier) }
+        let issuerSerial = SignatureMarkup.elements([(name: "X509IssuerName", text: issuerName), (name: "X509SerialNumber", text: serialNumber)])
+        let certificate = SignatureMarkup.elements([(name: "X509Certificate", text: certificateBase64)])
+        self.envelopedKeyInfo = SignatureMarkup.KeyInfo(
+            id: Self.keyInfoID,
+            content: Array("<ds:X509Data><ds:X509IssuerSerial>".utf8) + issuerSerial + Array("</ds:X509IssuerSerial>".utf8)
+                + certificate + Array("</ds:X509Data>".utf8))
+        self.headerKeyInfo = subjectKeyIdentifier.map { ski in
+            SignatureMarkup.KeyInfo(
+                id: Self.keyInfoID,
+                content: Array("<ds:X509Data>".utf8) + SignatureMarkup.elements([(name: "X509SKI", text: XMLDSigEncoding.encodeBase64(ski))])
+                    + Array("</ds:X509Data>".utf8))
+        }
     }
 
     /// The `xml-enveloped` layout: a ds:Signature appended as the root element's LAST child, with
@@ -51,14 +69,16 @@ public struct XMLSigner: Sendable {
     /// - Returns: UTF-8 bytes with an XML declaration. The content's whitespace is untouched.
     public func signEnveloped(_ document: [UInt8], validatingAgainst schema: XMLSchema? = nil) throws -> [UInt8] {
         let (parsed, inventory) = try unsignedDocument(document, schema: schema)
-        let sha256 = XMLDigestAlgorithm.sha256
-
-        // Digest of the content before the Signature exists equals URI="" minus the Signature.
-        let contentDigest = try parsed.withCanonicalBytes(
-            apex: nil, excluding: nil, mode: .exclusive, withComments: false, inclusivePrefixes: []
-        ) { sha256.digest($0) }
-
         let (builder, signature, ds) = try newSignature(in: parsed, under: inventory.root)
+        if let signed = try spliced(parsed, keyInfo: envelopedKeyInfo, references: { whole in
+            [(uri: "", transforms: [.envelopedSignature, .exclusiveC14N], digest: whole)]
+        }) {
+            return signed
+        }
+
+        let contentDigest = try parsed.withCanonicalBytes(
+            apex: nil, excluding: signature, mode: .exclusive, withComments: false, inclusivePrefixes: []
+        ) { XMLDigestAlgorithm.sha256.digest($0) }
         let keyInfo = builder.child(of: signature, "KeyInfo", ds)
         xmlNewProp(keyInfo, "Id", Self.keyInfoID)
         let x509Data = builder.child(of: keyInfo, "X509Data", ds)
@@ -73,6 +93,42 @@ public struct XMLSigner: Sendable {
     }
 
     // MARK: Shared by every layout
+
+    /// The fast path, taken when the document's canonical form is also a faithful serialisation
+    /// of it (see ``LibXML2Document/faithfulCanonicalForm()``): the document with its empty
+    /// Signature in place is canonicalised once, and the signed document is those bytes with the
+    /// real Signature written into the empty one's place. The URI="" digest is the same bytes
+    /// without it, which is what the enveloped-signature transform leaves. Nil when the document
+    /// does not allow it; the caller then builds the Signature as nodes.
+    /// - Parameter references: the references before `#KeyInfo`, given the URI="" digest.
+    func spliced(
+        _ parsed: LibXML2Document, keyInfo: SignatureMarkup.KeyInfo,
+        references: (_ wholeDigest: [UInt8]) throws -> [SignatureMarkup.Reference]
+    ) throws -> [UInt8]? {
+        guard splicing, let canonical = parsed.faithfulCanonicalForm(),
+            let mark = SignatureMarkup.onlyRange(of: SignatureMarkup.emptySignature, in: canonical)
+        else { return nil }
+        var hasher = SHA256()
+        canonical.withUnsafeBytes { bytes in
+            hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: bytes[..<mark.lowerBound]))
+            hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: bytes[mark.upperBound...]))
+        }
+        let signedInfo = SignatureMarkup.signedInfo(
+            algorithm: algorithm,
+            references: try references(Array(hasher.finalize()))
+                + [(uri: "#\(Self.keyInfoID)", transforms: [.exclusiveC14N], digest: keyInfo.digest)])
+        let value = try signedInfo.canonical.withUnsafeBytes { try key.sign($0, algorithm: algorithm) }
+        let signature = SignatureMarkup.signature(signedInfo: signedInfo.inSignature, value: value, keyInfo: keyInfo)
+
+        var output = Self.declaration
+        output.reserveCapacity(output.count + canonical.count + signature.count)
+        output += canonical[..<mark.lowerBound]
+        output += signature
+        output += canonical[mark.upperBound...]
+        return output
+    }
+
+    private static let declaration = Array("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n".utf8)
 
     /// Parses a document about to be signed: within the strict limits, valid against `schema`
     /// when one is given, not signed yet, and not already using the KeyInfo's id.

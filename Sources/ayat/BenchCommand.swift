@@ -27,6 +27,9 @@ struct BenchCommand: AsyncParsableCommand {
                 """
         )
         @Option(help: "Operations per measurement.") var count = 500
+        @Option(help: "Only this dialect (for profiling one path); the baselines then run only if it is xml-enveloped.")
+        var dialect: String?
+        @Option(help: "Only this key type: rsa-2048 or p-256.") var keys: String?
 
         func run() async throws {
             let directory = FileManager.default.temporaryDirectory.appending(path: "ayat-bench-\(UUID().uuidString.prefix(8))")
@@ -34,11 +37,11 @@ struct BenchCommand: AsyncParsableCommand {
             print("dialect         key       sign/s   verify/s   bytes")
             var baseline = [String: (sign: Double, verify: Double)]()
             var samples = [(keys: SigningKeyAlgorithm, files: SampleOrder.Files)]()
-            for keys in [SigningKeyAlgorithm.rsa2048, .p256] {
+            for keys in [SigningKeyAlgorithm.rsa2048, .p256] where self.keys.map({ $0 == keys.rawValue }) ?? true {
                 let pki = try DevPKI.generate(in: directory.appending(path: keys.rawValue), banks: ["014"], signingKeys: keys)
                 let gateway = try SigningIdentity(certificate: pki.gatewaySigning.certificate, privateKey: pki.gatewaySigning.privateKey)
                 let bank = try SigningIdentity(certificate: pki.bank("014").signing.certificate, privateKey: pki.bank("014").signing.privateKey)
-                for dialect in DialectRegistry.known {
+                for dialect in DialectRegistry.known where self.dialect.map({ $0 == dialect.rawValue }) ?? true {
                     guard let sender = try? DialectRegistry.codec(for: dialect, identity: gateway, pinned: [bank.certificate]),
                           let receiver = try? DialectRegistry.codec(for: dialect, identity: bank, pinned: [gateway.certificate]) else { continue }
                     let line = HTTPRequestLine(method: "POST", path: "/ayat/v1/messages")

@@ -1,0 +1,117 @@
+/// A ds:Signature written as bytes instead of built as libxml2 nodes: the signer's fast path.
+///
+/// Every element is written in exclusive canonical form (attributes in order, explicit end
+/// tags, canonical escaping, no whitespace between elements), so the SignedInfo bytes signed
+/// here are exactly what a verifier gets when it canonicalises the SignedInfo it parses, and
+/// the KeyInfo bytes digested here are exactly what it gets for `#KeyInfo`. Inside the
+/// signature the two carry no `xmlns:ds` of their own: the Signature element declares it.
+enum SignatureMarkup {
+    typealias Reference = (uri: String, transforms: [XMLTransform], digest: [UInt8])
+
+    private static let dsDeclaration = " xmlns:ds=\"\(XMLNamespaces.dsig)\""
+
+    /// The empty Signature the signer puts into the tree, as it reads in the canonical form:
+    /// the mark where the real one is spliced in.
+    static let emptySignature = Array("<ds:Signature\(dsDeclaration)></ds:Signature>".utf8)
+
+    /// A KeyInfo's digest (of its canonical form) and its bytes as written inside ds:Signature.
+    struct KeyInfo: Sendable {
+        let digest: [UInt8]
+        let inSignature: [UInt8]
+
+        /// `<ds:KeyInfo Id="…">` around `content`, which is already canonical markup.
+        init(id: String, content: [UInt8]) {
+            var canonical = Array("<ds:KeyInfo\(SignatureMarkup.dsDeclaration) Id=\"".utf8)
+            SignatureMarkup.appendEscaped(id, to: &canonical, attribute: true)
+            canonical += Array("\">".utf8) + content + Array("</ds:KeyInfo>".utf8)
+            digest = canonical.withUnsafeBytes { XMLDigestAlgorithm.sha256.digest($0) }
+            inSignature = Array(canonical[0..<"<ds:KeyInfo".utf8.count]) + canonical[("<ds:KeyInfo" + SignatureMarkup.dsDeclaration).utf8.count...]
+        }
+    }
+
+    /// `<ds:name>text</ds:name>` for each pair, in order, text escaped canonically.
+    static func elements(_ pairs: [(name: String, text: String)]) -> [UInt8] {
+        var bytes: [UInt8] = []
+        for (name, text) in pairs {
+            bytes += Array("<ds:\(name)>".utf8)
+            appendEscaped(text, to: &bytes, attribute: false)
+            bytes += Array("</ds:\(name)>".utf8)
+        }
+        return bytes
+    }
+
+    /// SignedInfo as signed (canonical, declaring `ds`) and as written inside the Signature.
+    static func signedInfo(algorithm: XMLSignatureAlgorithm, references: [Reference]) -> (canonical: [UInt8], inSignature: [UInt8]) {
+        var body: [UInt8] = []
+        body.reserveCapacity(1024)
+        body += Array("><ds:CanonicalizationMethod Algorithm=\"".utf8)
+        body += Array(XMLTransform.exclusiveC14N.uri.utf8)
+        body += Array("\"></ds:CanonicalizationMethod><ds:SignatureMethod Algorithm=\"".utf8)
+        body += Array(algorithm.uri.utf8)
+        body += Array("\"></ds:SignatureMethod>".utf8)
+        for reference in references {
+            body += Array("<ds:Reference URI=\"".utf8)
+            appendEscaped(reference.uri, to: &body, attribute: true)
+            body += Array("\"><ds:Transforms>".utf8)
+            for transform in reference.transforms {
+                body += Array("<ds:Transform Algorithm=\"".utf8) + Array(transform.uri.utf8) + Array("\"></ds:Transform>".utf8)
+            }
+            body += Array("</ds:Transforms><ds:DigestMethod Algorithm=\"".utf8)
+            body += Array(XMLDigestAlgorithm.sha256.uri.utf8)
+            body += Array("\"></ds:DigestMethod><ds:DigestValue>".utf8)
+            body += Array(XMLDSigEncoding.encodeBase64(reference.digest).utf8)
+            body += Array("</ds:DigestValue></ds:Reference>".utf8)
+        }
+        body += Array("</ds:SignedInfo>".utf8)
+        let open = Array("<ds:SignedInfo".utf8)
+        return (open + Array(dsDeclaration.utf8) + body, open + body)
+    }
+
+    /// The whole ds:Signature: SignedInfo, SignatureValue, KeyInfo.
+    static func signature(signedInfo: [UInt8], value: [UInt8], keyInfo: KeyInfo) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(signedInfo.count + keyInfo.inSignature.count + value.count * 2 + 128)
+        bytes += Array("<ds:Signature\(dsDeclaration)>".utf8)
+        bytes += signedInfo
+        bytes += Array("<ds:SignatureValue>".utf8)
+        bytes += Array(XMLDSigEncoding.encodeBase64(value).utf8)
+        bytes += Array("</ds:SignatureValue>".utf8)
+        bytes += keyInfo.inSignature
+        bytes += Array("</ds:Signature>".utf8)
+        return bytes
+    }
+
+    /// Canonical escaping (C14N 1.0, section 5.2 of the XMLDSig note on text and attribute nodes).
+    static func appendEscaped(_ text: String, to bytes: inout [UInt8], attribute: Bool) {
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "&"): bytes += Array("&amp;".utf8)
+            case UInt8(ascii: "<"): bytes += Array("&lt;".utf8)
+            case UInt8(ascii: ">") where !attribute: bytes += Array("&gt;".utf8)
+            case UInt8(ascii: "\"") where attribute: bytes += Array("&quot;".utf8)
+            case 0x09 where attribute: bytes += Array("&#x9;".utf8)
+            case 0x0A where attribute: bytes += Array("&#xA;".utf8)
+            case 0x0D: bytes += Array("&#xD;".utf8)
+            default: bytes.append(byte)
+            }
+        }
+    }
+
+    /// Where `needle` occurs in `haystack`, if exactly once.
+    static func onlyRange(of needle: [UInt8], in haystack: [UInt8]) -> Range<Int>? {
+        guard let first = needle.first, haystack.count >= needle.count else { return nil }
+        var found: Range<Int>?
+        var index = 0
+        let last = haystack.count - needle.count
+        while index <= last {
+            if haystack[index] == first, haystack[index..<index + needle.count].elementsEqual(needle) {
+                guard found == nil else { return nil }
+                found = index..<index + needle.count
+                index += needle.count
+            } else {
+                index += 1
+            }
+        }
+        return found
+    }
+}
