@@ -46,6 +46,22 @@ import AyatStore
         #expect(report.checkpointsVerified >= 1)
     }
 
+    /// The periodic checkpoint and one asked for over the API can overlap. Run at once, they used
+    /// to extend the one accumulator twice ("leaves 0..<N are missing from the log") and leave
+    /// it wrong for every later checkpoint.
+    @Test func concurrentCheckpointsAreMadeOneAtATime() async throws {
+        let state = try await loggedState()
+        let store = try SQLiteStore(path: state.database.path)
+        let log = AuditLog(store: store, signer: try AuditLogKey.loadOrCreate(state, centreID: "THACC"), logger: testLogger)
+        let sizes = try await withThrowingTaskGroup(of: UInt64.self) { group in
+            for _ in 0..<8 { group.addTask { try await log.checkpoint().checkpoint.size } }
+            return try await group.reduce(into: Set<UInt64>()) { $0.insert($1) }
+        }
+        #expect(sizes == [try await store.auditSize()])
+        let report = try await verify(state)
+        #expect(report.isClean, "\(report.rendered)")
+    }
+
     @Test func oneChangedByteInAStoredMessageIsNamed() async throws {
         let state = try await loggedState()
         try await database(state).write { db in

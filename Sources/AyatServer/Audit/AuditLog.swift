@@ -18,6 +18,10 @@ public actor AuditLog: Service {
     private let logger: Logger
     private var accumulator = MerkleAccumulator()
     private var latest: SignedCheckpoint?
+    /// The checkpoint being made. An actor's methods interleave at every `await`: two callers
+    /// extending the one accumulator at once would append the same leaves twice and sign a
+    /// wrong root. Each call waits for the one before it.
+    private var inFlight: Task<SignedCheckpoint, any Error>?
 
     public init(store: any AuditLogStore, signer: NoteSigner, interval: Duration = .seconds(10), logger: Logger) {
         self.store = store
@@ -46,6 +50,16 @@ public actor AuditLog: Service {
     /// Signs a checkpoint of the log as it stands, or returns the latest if nothing was added.
     @discardableResult
     public func checkpoint(now: Date = Date()) async throws -> SignedCheckpoint {
+        let previous = inFlight
+        let task = Task {
+            _ = try? await previous?.value
+            return try await self.checkpointAlone(now: now)
+        }
+        inFlight = task
+        return try await task.value
+    }
+
+    private func checkpointAlone(now: Date) async throws -> SignedCheckpoint {
         if latest == nil, let stored = try await store.checkpoints().last {
             let signed = try SignedCheckpoint(parsing: stored.note)
             _ = try signed.verify(using: [signer.verifier], origin: origin)
