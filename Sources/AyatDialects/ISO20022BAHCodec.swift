@@ -111,7 +111,7 @@ public struct ISO20022BAHCodec: DialectCodec {
         }
         return try sign(
             definition: definition, messageID: instruction.messageID, createdAt: instruction.createdAt,
-            from: instruction.sender, to: instruction.bank.rawValue, body: XMLMessageBody.order(instruction))
+            from: instruction.sender, to: instruction.bank.rawValue) { XMLMessageBody.orderFields(instruction, into: &$0) }
     }
 
     public func readOrder(_ bytes: [UInt8], headers: [String: String], request: HTTPRequestLine, at time: Date) throws -> OrderInstruction {
@@ -127,11 +127,11 @@ public struct ISO20022BAHCodec: DialectCodec {
         case .receipt(let receipt):
             return try sign(
                 definition: .receipt, messageID: receipt.messageID, createdAt: receipt.createdAt,
-                from: receipt.bank.rawValue, to: receipt.recipient, body: XMLMessageBody.receipt(receipt))
+                from: receipt.bank.rawValue, to: receipt.recipient) { XMLMessageBody.receiptFields(receipt, into: &$0) }
         case .result(let result):
             return try sign(
                 definition: .result, messageID: result.messageID, createdAt: result.createdAt,
-                from: result.bank.rawValue, to: result.recipient, body: XMLMessageBody.result(result))
+                from: result.bank.rawValue, to: result.recipient) { XMLMessageBody.resultFields(result, into: &$0) }
         }
     }
 
@@ -145,28 +145,32 @@ public struct ISO20022BAHCodec: DialectCodec {
 
     // MARK: Rendering
 
-    /// `body` is XMLMessageBody's `<Order>…</Order>` (or Receipt, Result); its fields become the
-    /// content of the Document's child.
+    /// The envelope around XMLMessageBody's fields for `definition`: the head.001 header, then the
+    /// Document whose only child holds the fields.
     private func sign(
-        definition: Definition, messageID: MessageID, createdAt: Date, from: String, to: String, body: String
+        definition: Definition, messageID: MessageID, createdAt: Date, from: String, to: String,
+        fields: (inout XMLMarkup) -> Void
     ) throws -> RenderedMessage {
-        let open = "<\(definition.bodyElement)>"
-        let close = "</\(definition.bodyElement)>"
-        guard body.hasPrefix(open), body.hasSuffix(close) else {
-            throw DialectError(.malformed, "the \(definition.bodyElement) content could not be rendered")
+        func party(_ id: String, into xml: inout XMLMarkup) {
+            xml.raw("<FIId><FinInstnId><Othr>")
+            xml.element("Id", id)
+            xml.raw("</Othr></FinInstnId></FIId>")
         }
-        let fields = body.dropFirst(open.count).dropLast(close.count)
-        let e = XMLText.element
-        func party(_ id: String) -> String { "<FIId><FinInstnId><Othr>\(e("Id", id))</Othr></FinInstnId></FIId>" }
-        let header =
-            "<AppHdr xmlns=\"\(Self.headerNamespace)\"><Fr>\(party(from))</Fr><To>\(party(to))</To>"
-            + e("BizMsgIdr", messageID.rawValue) + e("MsgDefIdr", definition.rawValue)
-            + e("CreDt", XMLDateTime.format(createdAt)) + "</AppHdr>"
-        let child = definition.documentElement
-        let message =
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Message xmlns=\"\(Self.namespace)\">\(header)"
-            + "<Document Id=\"\(Self.documentID)\"><\(child)>\(fields)</\(child)></Document></Message>"
-        let unsigned = Array(message.utf8)
+        var xml = XMLMarkup()
+        xml.raw("<Message xmlns=\"\(Self.namespace)\"><AppHdr xmlns=\"\(Self.headerNamespace)\"><Fr>")
+        party(from, into: &xml)
+        xml.raw("</Fr><To>")
+        party(to, into: &xml)
+        xml.raw("</To>")
+        xml.element("BizMsgIdr", messageID.rawValue)
+        xml.element("MsgDefIdr", definition.rawValue)
+        xml.element("CreDt", dateTime: createdAt)
+        xml.raw("</AppHdr><Document Id=\"\(Self.documentID)\">")
+        xml.open(definition.documentElement)
+        fields(&xml)
+        xml.close(definition.documentElement)
+        xml.raw("</Document></Message>")
+        let unsigned = xml.bytes
         do {
             // Validated on the signer's own parse of the document, before anything is signed.
             return RenderedMessage(

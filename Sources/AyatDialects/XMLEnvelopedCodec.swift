@@ -28,11 +28,10 @@ public struct XMLEnvelopedCodec: DialectCodec {
     }
 
     public func renderOrder(_ instruction: OrderInstruction, request: HTTPRequestLine) throws -> RenderedMessage {
-        let root = XMLMessageBody.rootName(for: instruction.kind)
-        let header = XMLMessageBody.header(
-            messageID: instruction.messageID, createdAt: instruction.createdAt, from: instruction.sender, to: instruction.bank.rawValue
-        )
-        return try sign("<\(root) xmlns=\"\(Self.namespace)\">\(header)\(XMLMessageBody.order(instruction))</\(root)>")
+        try sign(
+            root: XMLMessageBody.rootName(for: instruction.kind), body: "Order", messageID: instruction.messageID,
+            createdAt: instruction.createdAt, from: instruction.sender, to: instruction.bank.rawValue
+        ) { XMLMessageBody.orderFields(instruction, into: &$0) }
     }
 
     public func readOrder(_ bytes: [UInt8], headers: [String: String], request: HTTPRequestLine, at time: Date) throws -> OrderInstruction {
@@ -46,13 +45,15 @@ public struct XMLEnvelopedCodec: DialectCodec {
     public func renderReply(_ reply: BankReply, request: HTTPRequestLine) throws -> RenderedMessage {
         switch reply {
         case .receipt(let receipt):
-            let header = XMLMessageBody.header(messageID: receipt.messageID, createdAt: receipt.createdAt, from: receipt.bank.rawValue, to: receipt.recipient)
-            let root = XMLMessageBody.receiptRoot
-            return try sign("<\(root) xmlns=\"\(Self.namespace)\">\(header)\(XMLMessageBody.receipt(receipt))</\(root)>")
+            try sign(
+                root: XMLMessageBody.receiptRoot, body: "Receipt", messageID: receipt.messageID, createdAt: receipt.createdAt,
+                from: receipt.bank.rawValue, to: receipt.recipient
+            ) { XMLMessageBody.receiptFields(receipt, into: &$0) }
         case .result(let result):
-            let header = XMLMessageBody.header(messageID: result.messageID, createdAt: result.createdAt, from: result.bank.rawValue, to: result.recipient)
-            let root = XMLMessageBody.resultRoot
-            return try sign("<\(root) xmlns=\"\(Self.namespace)\">\(header)\(XMLMessageBody.result(result))</\(root)>")
+            try sign(
+                root: XMLMessageBody.resultRoot, body: "Result", messageID: result.messageID, createdAt: result.createdAt,
+                from: result.bank.rawValue, to: result.recipient
+            ) { XMLMessageBody.resultFields(result, into: &$0) }
         }
     }
 
@@ -62,8 +63,19 @@ public struct XMLEnvelopedCodec: DialectCodec {
 
     // MARK: Signing and verifying
 
-    private func sign(_ body: String) throws -> RenderedMessage {
-        let unsigned = Array("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\(body)".utf8)
+    /// `<root xmlns=…><Header>…</Header><body>fields</body></root>`, validated and signed.
+    private func sign(
+        root: String, body: String, messageID: MessageID, createdAt: Date, from: String, to: String,
+        fields: (inout XMLMarkup) -> Void
+    ) throws -> RenderedMessage {
+        var xml = XMLMarkup()
+        xml.raw("<\(root) xmlns=\"\(Self.namespace)\">")
+        XMLMessageBody.header(messageID: messageID, createdAt: createdAt, from: from, to: to, into: &xml)
+        xml.open(body)
+        fields(&xml)
+        xml.close(body)
+        xml.close(root)
+        let unsigned = xml.bytes
         do {
             // Validated on the signer's own parse of the document, before anything is signed.
             return RenderedMessage(

@@ -25,63 +25,81 @@ enum XMLMessageBody {
     static let receiptRoot = "OrderReceipt"
     static let resultRoot = "ExecutionResult"
 
-    static func header(messageID: MessageID, createdAt: Date, from: String, to: String) -> String {
-        let e = XMLText.element
-        return "<Header>\(e("MsgId", messageID.rawValue))\(e("CreDtTm", XMLDateTime.format(createdAt)))\(e("From", from))\(e("To", to))</Header>"
+    static func header(messageID: MessageID, createdAt: Date, from: String, to: String, into xml: inout XMLMarkup) {
+        xml.open("Header")
+        xml.element("MsgId", messageID.rawValue)
+        xml.element("CreDtTm", dateTime: createdAt)
+        xml.element("From", from)
+        xml.element("To", to)
+        xml.close("Header")
     }
 
-    static func amount(_ name: String, _ money: Money) -> String {
-        "<\(name) Ccy=\"\(money.currency.code)\">\(money.decimalString)</\(name)>"
-    }
-
-    /// `<Order>…</Order>` for an instruction.
-    static func order(_ instruction: OrderInstruction) -> String {
-        let e = XMLText.element
-        var xml = "<Order>\(e("OrderId", instruction.orderID.rawValue))\(e("CaseId", instruction.caseID.rawValue))"
-        xml += "<Account>\(e("Number", instruction.account.number.rawValue))\(e("HolderName", instruction.account.holderName.rawValue))</Account>"
-        xml += amount("Amount", instruction.amount)
-        xml += "<ReportedTransfer>\(e("Reference", instruction.reportedTransfer.reference))"
-        xml += "\(e("DateTime", XMLDateTime.format(instruction.reportedTransfer.time)))</ReportedTransfer>"
-        xml += e("LegalBasis", instruction.legalBasis) + e("RequestedBy", instruction.requestedBy)
-        xml += e("ReportedAt", XMLDateTime.format(instruction.reportedAt)) + e("Deadline", XMLDateTime.format(instruction.deadline))
-        if let reason = instruction.reason { xml += e("Reason", reason) }
-        if let related = instruction.relatedOrder { xml += e("RelatedOrderId", related.rawValue) }
+    /// The content of `<Order>` for an instruction (the element itself is the caller's).
+    static func orderFields(_ instruction: OrderInstruction, into xml: inout XMLMarkup) {
+        xml.element("OrderId", instruction.orderID.rawValue)
+        xml.element("CaseId", instruction.caseID.rawValue)
+        xml.open("Account")
+        xml.element("Number", instruction.account.number.rawValue)
+        xml.element("HolderName", instruction.account.holderName.rawValue)
+        xml.close("Account")
+        xml.amount("Amount", instruction.amount)
+        xml.open("ReportedTransfer")
+        xml.element("Reference", instruction.reportedTransfer.reference)
+        xml.element("DateTime", dateTime: instruction.reportedTransfer.time)
+        xml.close("ReportedTransfer")
+        xml.element("LegalBasis", instruction.legalBasis)
+        xml.element("RequestedBy", instruction.requestedBy)
+        xml.element("ReportedAt", dateTime: instruction.reportedAt)
+        xml.element("Deadline", dateTime: instruction.deadline)
+        if let reason = instruction.reason { xml.element("Reason", reason) }
+        if let related = instruction.relatedOrder { xml.element("RelatedOrderId", related.rawValue) }
         if let beneficiary = instruction.beneficiary {
-            xml += "<Beneficiary>\(e("Bank", beneficiary.bank.rawValue))\(e("Number", beneficiary.account.number.rawValue))"
-            xml += "\(e("HolderName", beneficiary.account.holderName.rawValue))</Beneficiary>"
+            xml.open("Beneficiary")
+            xml.element("Bank", beneficiary.bank.rawValue)
+            xml.element("Number", beneficiary.account.number.rawValue)
+            xml.element("HolderName", beneficiary.account.holderName.rawValue)
+            xml.close("Beneficiary")
         }
-        return xml + "</Order>"
     }
 
-    static func receipt(_ receipt: Receipt) -> String {
-        let e = XMLText.element
-        var xml = "<Receipt>\(e("OriginalMsgId", receipt.originalMessageID.rawValue))\(e("Status", receipt.status.code))"
-        if let code = receipt.reasonCode {
-            xml += "<Reason>\(e("Code", code))\(receipt.reasonText.map { e("Text", $0) } ?? "")</Reason>"
-        }
-        return xml + "</Receipt>"
+    /// The content of `<Receipt>`.
+    static func receiptFields(_ receipt: Receipt, into xml: inout XMLMarkup) {
+        xml.element("OriginalMsgId", receipt.originalMessageID.rawValue)
+        xml.element("Status", receipt.status.code)
+        reason(code: receipt.reasonCode, text: receipt.reasonText, into: &xml)
     }
 
-    static func result(_ result: ExecutionResult) -> String {
-        let e = XMLText.element
-        var xml = "<Result>\(e("OriginalMsgId", result.originalMessageID.rawValue))\(e("OrderType", result.kind.rawValue))"
-        xml += e("Status", result.status.code) + e("ExecutedAt", XMLDateTime.format(result.outcome.executedAt))
-        if let money = result.outcome.amount { xml += amount("Amount", money) }
-        if let reference = result.outcome.returnReference { xml += e("ReturnReference", reference) }
+    /// The content of `<Result>`.
+    static func resultFields(_ result: ExecutionResult, into xml: inout XMLMarkup) {
+        xml.element("OriginalMsgId", result.originalMessageID.rawValue)
+        xml.element("OrderType", result.kind.rawValue)
+        xml.element("Status", result.status.code)
+        xml.element("ExecutedAt", dateTime: result.outcome.executedAt)
+        if let money = result.outcome.amount { xml.amount("Amount", money) }
+        if let reference = result.outcome.returnReference { xml.element("ReturnReference", reference) }
         if !result.outcome.onwardTransfers.isEmpty {
-            xml += "<OnwardTransfers>"
+            xml.open("OnwardTransfers")
             for transfer in result.outcome.onwardTransfers {
-                xml += "<Transfer>\(e("ToBank", transfer.to.rawValue))\(e("Account", transfer.account.rawValue))"
-                if let name = transfer.holderName { xml += e("HolderName", name.rawValue) }
-                xml += amount("Amount", transfer.amount) + e("Reference", transfer.reference)
-                xml += e("DateTime", XMLDateTime.format(transfer.time)) + "</Transfer>"
+                xml.open("Transfer")
+                xml.element("ToBank", transfer.to.rawValue)
+                xml.element("Account", transfer.account.rawValue)
+                if let name = transfer.holderName { xml.element("HolderName", name.rawValue) }
+                xml.amount("Amount", transfer.amount)
+                xml.element("Reference", transfer.reference)
+                xml.element("DateTime", dateTime: transfer.time)
+                xml.close("Transfer")
             }
-            xml += "</OnwardTransfers>"
+            xml.close("OnwardTransfers")
         }
-        if let code = result.reasonCode {
-            xml += "<Reason>\(e("Code", code))\(result.reasonText.map { e("Text", $0) } ?? "")</Reason>"
-        }
-        return xml + "</Result>"
+        reason(code: result.reasonCode, text: result.reasonText, into: &xml)
+    }
+
+    private static func reason(code: String?, text: String?, into xml: inout XMLMarkup) {
+        guard let code else { return }
+        xml.open("Reason")
+        xml.element("Code", code)
+        if let text { xml.element("Text", text) }
+        xml.close("Reason")
     }
 
     // MARK: Reading

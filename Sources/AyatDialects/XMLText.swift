@@ -2,43 +2,19 @@ import AyatCore
 import AyatXML
 import Foundation
 
-/// Building and reading the small XML documents of the XML dialects.
-enum XMLText {
-    /// Escapes character data for element content and double-quoted attributes.
-    static func escape(_ text: String) -> String {
-        // Most values (ids, codes, amounts, dates) need no escaping: return them as they are.
-        guard text.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x0D })
-        else { return text }
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "\r": out += "&#xD;"
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
-    }
-
-    /// `<Name>escaped text</Name>`
-    static func element(_ name: String, _ text: String) -> String {
-        "<\(name)>\(escape(text))</\(name)>"
-    }
-}
-
 extension AyatXML.XMLElement {
     /// The text of the element at a slash-separated path of local names, or a clear error.
     func requiredText(_ path: String) throws -> String {
         var node = self
-        for name in path.split(separator: "/") {
-            guard let next = node.child(String(name)) else {
+        var rest = path[...]
+        while !rest.isEmpty {
+            let slash = rest.firstIndex(of: "/") ?? rest.endIndex
+            let name = rest[..<slash]
+            guard let next = node.children.first(where: { $0.name == name }) else {
                 throw DialectError(.malformed, "missing element \(path)")
             }
             node = next
+            rest = slash == rest.endIndex ? "" : rest[rest.index(after: slash)...]
         }
         return node.text
     }
@@ -54,33 +30,43 @@ extension AyatXML.XMLElement {
 /// other form or range goes to `Timestamp` itself.
 enum XMLDateTime {
     static func format(_ date: Date) -> String {
+        var bytes: [UInt8] = []
+        write(date, into: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends the form ``format(_:)`` returns.
+    static func write(_ date: Date, into output: inout [UInt8]) {
         let interval = date.timeIntervalSince1970
         // 1970-01-01 ... 9999-12-31: four-digit years, and whole seconds by flooring.
-        guard interval >= 0, interval < 253_402_300_800 else { return Timestamp.formatSeconds(date) }
+        guard interval >= 0, interval < 253_402_300_800 else {
+            output.append(contentsOf: Timestamp.formatSeconds(date).utf8)
+            return
+        }
         let seconds = Int(interval.rounded(.down))
         let (days, secondOfDay) = seconds.quotientAndRemainder(dividingBy: 86_400)
         let (year, month, day) = civil(fromDays: days)
-        var bytes = [UInt8](repeating: 0, count: 20)
+        let start = output.count
+        output.append(contentsOf: repeatElement(0, count: 20))
         func put(_ value: Int, _ at: Int, _ width: Int) {
             var value = value
-            for index in stride(from: at + width - 1, through: at, by: -1) {
-                bytes[index] = UInt8(ascii: "0") + UInt8(value % 10)
+            for index in stride(from: start + at + width - 1, through: start + at, by: -1) {
+                output[index] = UInt8(ascii: "0") + UInt8(value % 10)
                 value /= 10
             }
         }
         put(year, 0, 4)
-        bytes[4] = UInt8(ascii: "-")
+        output[start + 4] = UInt8(ascii: "-")
         put(month, 5, 2)
-        bytes[7] = UInt8(ascii: "-")
+        output[start + 7] = UInt8(ascii: "-")
         put(day, 8, 2)
-        bytes[10] = UInt8(ascii: "T")
+        output[start + 10] = UInt8(ascii: "T")
         put(secondOfDay / 3600, 11, 2)
-        bytes[13] = UInt8(ascii: ":")
+        output[start + 13] = UInt8(ascii: ":")
         put(secondOfDay / 60 % 60, 14, 2)
-        bytes[16] = UInt8(ascii: ":")
+        output[start + 16] = UInt8(ascii: ":")
         put(secondOfDay % 60, 17, 2)
-        bytes[19] = UInt8(ascii: "Z")
-        return String(decoding: bytes, as: UTF8.self)
+        output[start + 19] = UInt8(ascii: "Z")
     }
 
     static func parse(_ text: String) -> Date? {

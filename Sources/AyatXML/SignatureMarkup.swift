@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A ds:Signature written as bytes instead of built as libxml2 nodes: the signer's fast path.
 ///
 /// Every element is written in exclusive canonical form (attributes in order, explicit end
@@ -33,9 +39,9 @@ enum SignatureMarkup {
     static func elements(_ pairs: [(name: String, text: String)]) -> [UInt8] {
         var bytes: [UInt8] = []
         for (name, text) in pairs {
-            bytes += Array("<ds:\(name)>".utf8)
+            bytes.append(contentsOf: "<ds:\(name)>".utf8)
             appendEscaped(text, to: &bytes, attribute: false)
-            bytes += Array("</ds:\(name)>".utf8)
+            bytes.append(contentsOf: "</ds:\(name)>".utf8)
         }
         return bytes
     }
@@ -44,40 +50,47 @@ enum SignatureMarkup {
     static func signedInfo(algorithm: XMLSignatureAlgorithm, references: [Reference]) -> (canonical: [UInt8], inSignature: [UInt8]) {
         var body: [UInt8] = []
         body.reserveCapacity(1024)
-        body += Array("><ds:CanonicalizationMethod Algorithm=\"".utf8)
-        body += Array(XMLTransform.exclusiveC14N.uri.utf8)
-        body += Array("\"></ds:CanonicalizationMethod><ds:SignatureMethod Algorithm=\"".utf8)
-        body += Array(algorithm.uri.utf8)
-        body += Array("\"></ds:SignatureMethod>".utf8)
+        body.append(contentsOf: "><ds:CanonicalizationMethod Algorithm=\"".utf8)
+        body.append(contentsOf: XMLTransform.exclusiveC14N.uri.utf8)
+        body.append(contentsOf: "\"></ds:CanonicalizationMethod><ds:SignatureMethod Algorithm=\"".utf8)
+        body.append(contentsOf: algorithm.uri.utf8)
+        body.append(contentsOf: "\"></ds:SignatureMethod>".utf8)
         for reference in references {
-            body += Array("<ds:Reference URI=\"".utf8)
+            body.append(contentsOf: "<ds:Reference URI=\"".utf8)
             appendEscaped(reference.uri, to: &body, attribute: true)
-            body += Array("\"><ds:Transforms>".utf8)
+            body.append(contentsOf: "\"><ds:Transforms>".utf8)
             for transform in reference.transforms {
-                body += Array("<ds:Transform Algorithm=\"".utf8) + Array(transform.uri.utf8) + Array("\"></ds:Transform>".utf8)
+                body.append(contentsOf: "<ds:Transform Algorithm=\"".utf8)
+                body.append(contentsOf: transform.uri.utf8)
+                body.append(contentsOf: "\"></ds:Transform>".utf8)
             }
-            body += Array("</ds:Transforms><ds:DigestMethod Algorithm=\"".utf8)
-            body += Array(XMLDigestAlgorithm.sha256.uri.utf8)
-            body += Array("\"></ds:DigestMethod><ds:DigestValue>".utf8)
-            body += Array(XMLDSigEncoding.encodeBase64(reference.digest).utf8)
-            body += Array("</ds:DigestValue></ds:Reference>".utf8)
+            body.append(contentsOf: "</ds:Transforms><ds:DigestMethod Algorithm=\"".utf8)
+            body.append(contentsOf: XMLDigestAlgorithm.sha256.uri.utf8)
+            body.append(contentsOf: "\"></ds:DigestMethod><ds:DigestValue>".utf8)
+            body.append(contentsOf: XMLDSigEncoding.encodeBase64(reference.digest).utf8)
+            body.append(contentsOf: "</ds:DigestValue></ds:Reference>".utf8)
         }
-        body += Array("</ds:SignedInfo>".utf8)
-        let open = Array("<ds:SignedInfo".utf8)
-        return (open + Array(dsDeclaration.utf8) + body, open + body)
+        body.append(contentsOf: "</ds:SignedInfo>".utf8)
+        var canonical = Array("<ds:SignedInfo".utf8)
+        var inSignature = canonical
+        canonical.reserveCapacity(canonical.count + dsDeclaration.utf8.count + body.count)
+        canonical.append(contentsOf: dsDeclaration.utf8)
+        canonical.append(contentsOf: body)
+        inSignature.append(contentsOf: body)
+        return (canonical, inSignature)
     }
 
     /// The whole ds:Signature: SignedInfo, SignatureValue, KeyInfo.
     static func signature(signedInfo: [UInt8], value: [UInt8], keyInfo: KeyInfo) -> [UInt8] {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(signedInfo.count + keyInfo.inSignature.count + value.count * 2 + 128)
-        bytes += Array("<ds:Signature\(dsDeclaration)>".utf8)
+        bytes.append(contentsOf: "<ds:Signature\(dsDeclaration)>".utf8)
         bytes += signedInfo
-        bytes += Array("<ds:SignatureValue>".utf8)
-        bytes += Array(XMLDSigEncoding.encodeBase64(value).utf8)
-        bytes += Array("</ds:SignatureValue>".utf8)
+        bytes.append(contentsOf: "<ds:SignatureValue>".utf8)
+        bytes.append(contentsOf: XMLDSigEncoding.encodeBase64(value).utf8)
+        bytes.append(contentsOf: "</ds:SignatureValue>".utf8)
         bytes += keyInfo.inSignature
-        bytes += Array("</ds:Signature>".utf8)
+        bytes.append(contentsOf: "</ds:Signature>".utf8)
         return bytes
     }
 
@@ -85,13 +98,13 @@ enum SignatureMarkup {
     static func appendEscaped(_ text: String, to bytes: inout [UInt8], attribute: Bool) {
         for byte in text.utf8 {
             switch byte {
-            case UInt8(ascii: "&"): bytes += Array("&amp;".utf8)
-            case UInt8(ascii: "<"): bytes += Array("&lt;".utf8)
-            case UInt8(ascii: ">") where !attribute: bytes += Array("&gt;".utf8)
-            case UInt8(ascii: "\"") where attribute: bytes += Array("&quot;".utf8)
-            case 0x09 where attribute: bytes += Array("&#x9;".utf8)
-            case 0x0A where attribute: bytes += Array("&#xA;".utf8)
-            case 0x0D: bytes += Array("&#xD;".utf8)
+            case UInt8(ascii: "&"): bytes.append(contentsOf: "&amp;".utf8)
+            case UInt8(ascii: "<"): bytes.append(contentsOf: "&lt;".utf8)
+            case UInt8(ascii: ">") where !attribute: bytes.append(contentsOf: "&gt;".utf8)
+            case UInt8(ascii: "\"") where attribute: bytes.append(contentsOf: "&quot;".utf8)
+            case 0x09 where attribute: bytes.append(contentsOf: "&#x9;".utf8)
+            case 0x0A where attribute: bytes.append(contentsOf: "&#xA;".utf8)
+            case 0x0D: bytes.append(contentsOf: "&#xD;".utf8)
             default: bytes.append(byte)
             }
         }
@@ -99,19 +112,24 @@ enum SignatureMarkup {
 
     /// Where `needle` occurs in `haystack`, if exactly once.
     static func onlyRange(of needle: [UInt8], in haystack: [UInt8]) -> Range<Int>? {
-        guard let first = needle.first, haystack.count >= needle.count else { return nil }
-        var found: Range<Int>?
-        var index = 0
-        let last = haystack.count - needle.count
-        while index <= last {
-            if haystack[index] == first, haystack[index..<index + needle.count].elementsEqual(needle) {
-                guard found == nil else { return nil }
-                found = index..<index + needle.count
-                index += needle.count
-            } else {
-                index += 1
+        guard !needle.isEmpty else { return nil }
+        return haystack.withUnsafeBytes { hay in
+            needle.withUnsafeBytes { pin -> Range<Int>? in
+                // memchr to each candidate first byte, then memcmp (memmem is not in Glibc's module).
+                func find(from offset: Int) -> Int? {
+                    guard let base = hay.baseAddress, let needle = pin.baseAddress else { return nil }
+                    var offset = offset
+                    while offset + pin.count <= hay.count {
+                        guard let hit = memchr(base + offset, Int32(pin[0]), hay.count - pin.count + 1 - offset) else { return nil }
+                        let at = UnsafeRawPointer(hit) - base
+                        if memcmp(base + at, needle, pin.count) == 0 { return at }
+                        offset = at + 1
+                    }
+                    return nil
+                }
+                guard let first = find(from: 0), find(from: first + pin.count) == nil else { return nil }
+                return first..<first + pin.count
             }
         }
-        return found
     }
 }

@@ -23,7 +23,9 @@ struct BenchCommand: AsyncParsableCommand {
                 package `xmlsec` installed, the same enveloped RSA-SHA256 and ECDSA-SHA256 signatures made by \
                 xmlsec1's library are measured in the same run and the ratio printed. With `joserfc` and `pyjwt`, \
                 compact JWS (PS256, RS256, ES256) over the same JSON order is measured in both libraries and in Ayat's \
-                JWS library, and Ayat's rate is printed as a ratio to the faster of the two.
+                JWS library, and Ayat's rate is printed as a ratio to the faster of the two. Every rate, Ayat's and \
+                the libraries', is the fastest of five equal batches of --count operations, so that time taken by \
+                other work on the machine weighs as little as possible.
                 """
         )
         @Option(help: "Operations per measurement.") var count = 500

@@ -25,6 +25,19 @@ import Testing
         #expect(HolderName("line\nbreak") == nil)
     }
 
+    /// The rule is Unicode's general category Cc, checked by ranges; compared here with the
+    /// category itself on every scalar up to U+00FF and a few beyond.
+    @Test func holderNamesRefuseExactlyTheControlCharacters() {
+        for value in Array(0...0xFF) + [0x200B, 0x2028, 0xFEFF, 0x0E01] {
+            guard let scalar = Unicode.Scalar(value), !" \t\n\r\u{0B}\u{0C}\u{85}\u{A0}".unicodeScalars.contains(scalar) else { continue }
+            let control = scalar.properties.generalCategory == .control
+            #expect((HolderName("a\(Character(scalar))b") == nil) == control, "U+\(String(value, radix: 16))")
+        }
+        #expect(HolderName(String(repeating: "ก", count: 140)) != nil)
+        #expect(HolderName(String(repeating: "ก", count: 141)) == nil)
+        #expect(HolderName(String(repeating: "ก\u{0E34}", count: 140)) != nil, "140 characters of two scalars each")
+    }
+
     @Test func messageIDsFitISO20022Max35Text() {
         let id = MessageID.generate()
         #expect(id.rawValue.count == 35)
