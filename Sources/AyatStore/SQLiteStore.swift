@@ -14,10 +14,11 @@ public final class SQLiteStore: GatewayStore {
     public init(path: String) throws {
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
-        configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
-        }
         pool = try DatabasePool(path: path, configuration: configuration)
+        // GRDB turns WAL on with `synchronous = NORMAL` (a commit that can be lost with the
+        // machine's power) after any prepareDatabase hook has run; so FULL is set here, on the
+        // one connection that writes.
+        try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
         try Self.migrator.migrate(pool)
         commits = GroupCommit(writer: pool)
     }

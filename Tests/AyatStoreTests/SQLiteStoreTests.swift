@@ -36,6 +36,16 @@ struct StoreFixture {
 }
 
 @Suite struct SQLiteStoreTests {
+    /// A 202 promises the order survives a power cut: every commit must fsync the WAL
+    /// (`synchronous = FULL`, 2), which GRDB's WAL set-up would otherwise leave at NORMAL (1).
+    @Test func theWritingConnectionSyncsEveryCommit() async throws {
+        let fixture = try StoreFixture()
+        let level = try await fixture.store.pool.write { try Int.fetchOne($0, sql: "PRAGMA synchronous") }
+        #expect(level == 2)
+        let reopened = try SQLiteStore(path: fixture.store.pool.path)
+        #expect(try await reopened.pool.write { try Int.fetchOne($0, sql: "PRAGMA synchronous") } == 2)
+    }
+
     @Test func acceptedOrdersSurviveReopeningTheFileByteForByte() async throws {
         let fixture = try StoreFixture()
         let submission = fixture.submission()
