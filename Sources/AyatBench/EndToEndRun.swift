@@ -103,7 +103,8 @@ public struct EndToEndRun: Sendable {
                 while !Task.isCancelled {
                     try await Task.sleep(for: .seconds(2))
                     let (acked, executed, submitted) = await (tracker.acknowledgedCount, tracker.executedCount, tracker.submittedCount)
-                    progress?("  … \(label): \(submitted)/\(orders) accepted, \(acked) acknowledged, \(executed) executed")
+                    let memory = PeakMemory.current().map { " · RSS \(Format.mb($0))" } ?? ""
+                    progress?("  … \(label): \(submitted)/\(orders) accepted, \(acked) acknowledged, \(executed) executed\(memory)")
                 }
             }
         }

@@ -9,7 +9,7 @@ extension AyatXML.XMLElement {
         var rest = path[...]
         while !rest.isEmpty {
             let slash = rest.firstIndex(of: "/") ?? rest.endIndex
-            let name = rest[..<slash]
+            let name = String(rest[..<slash])  // element names are small strings: no allocation
             guard let next = node.children.first(where: { $0.name == name }) else {
                 throw DialectError(.malformed, "missing element \(path)")
             }
