@@ -101,9 +101,12 @@ enum ReplyDamage {
                     let before = text[..<index]
                     let opening = !before.hasSuffix("/") && !tagStart(of: before).hasPrefix("</") && !tagStart(of: before).hasPrefix("<?")
                     let closingNext = text[next...].hasPrefix("</")
-                    if opening { depth += 1 }
-                    if closingNext { depth = max(depth - 1, 0) }
-                    out += "\n" + String(repeating: "  ", count: max(depth, 0))
+                    // `<a></a>` stays as it is, as pretty-printers leave an empty element.
+                    if !(opening && closingNext) {
+                        if opening { depth += 1 }
+                        if closingNext { depth = max(depth - 1, 0) }
+                        out += "\n" + String(repeating: "  ", count: max(depth, 0))
+                    }
                 } else if next < text.endIndex {
                     // Text content follows: the element closes after it.
                     let before = text[..<index]
