@@ -147,6 +147,9 @@ public struct BenchSuite: Sendable {
 
     // MARK: Backlog
 
+    /// Measured runs per backlog size in scenario 3.
+    public static let backlogRounds = 2
+
     private func backlog(into outcome: inout Outcome, reference: Reference, scratch: URL) async throws {
         output("\n## 3. Backlog: dispatch rate with \(options.backlogSmall) vs \(options.backlogLarge) orders pending in the store; start-up with \(options.backlogLarge) stored\n")
         output("  Pending copies are accepted orders whose delivery is scheduled an hour ahead (as after a bank outage): every claim must pass over them. Then \(options.backlogOrders) fresh orders go through the API.")
@@ -159,15 +162,19 @@ public struct BenchSuite: Sendable {
             run.orders = options.backlogOrders
             run.warmUpOrders = 0
             run.shape = .closed(concurrency: options.concurrency)
-            let result = try await run.run()
-            outcome.runs.append(("backlog \(pending) pending", result))
-            output("  with \(pending) pending:")
-            report(result, reference: reference)
-            rates[pending] = result.acknowledgedPerSecond
+            // Two runs on the same backlog, the faster counting: one run on a shared machine can
+            // lose a third of its rate to a neighbour, which would decide the ratio alone.
+            for round in 1...Self.backlogRounds {
+                let result = try await run.run()
+                outcome.runs.append(("backlog \(pending) pending, run \(round)", result))
+                output("  with \(pending) pending, run \(round) of \(Self.backlogRounds):")
+                report(result, reference: reference)
+                rates[pending] = max(rates[pending] ?? 0, result.acknowledgedPerSecond)
+            }
             try? FileManager.default.removeItem(at: state.url)
         }
         if let small = rates[options.backlogSmall], let large = rates[options.backlogLarge], small > 0 {
-            output("  dispatch rate with \(options.backlogLarge) pending ÷ with \(options.backlogSmall): \(Format.ratio(large / small)) (target ≥ 0.80×)")
+            output("  dispatch rate with \(options.backlogLarge) pending ÷ with \(options.backlogSmall), the faster run of each: \(Format.rate(large))/s ÷ \(Format.rate(small))/s = \(Format.ratio(large / small)) (target ≥ 0.80×)")
         }
 
         let stored = StateDirectory(scratch.appending(path: "stored-\(options.backlogLarge)"))

@@ -14,8 +14,9 @@ struct BenchSmokeTests {
         let lines = LineCollector()
         let outcome = try await BenchSuite(options: options, output: { lines.append($0) }).run()
 
-        // 3 dialects, the latency run, small and large backlog, the stored backlog, each bank count.
-        let expected = options.dialects.count + 1 + 3 + options.bankCounts.count
+        // 3 dialects, the latency run, small and large backlog (each run twice), the stored
+        // backlog, each bank count.
+        let expected = options.dialects.count + 1 + 2 * BenchSuite.backlogRounds + 1 + options.bankCounts.count
         #expect(outcome.runs.count == expected)
         for (label, result) in outcome.runs {
             #expect(result.complete, "\(label): \(result.executed) of \(result.orders) executed, \(result.refused) refused, \(result.apiErrors) API errors")
