@@ -465,14 +465,22 @@ extension SQLiteStore {
     }
 
     public func auditLeafHashes(_ range: Range<UInt64>) async throws -> [MerkleDigest] {
+        // Read through a cursor, straight from SQLite's buffer into each digest: a log of
+        // millions of leaves is read in full at start-up, and a Row and a Data per leaf made
+        // that the largest allocation of a run.
         try await pool.read { db in
-            try Row.fetchAll(
-                db, cached: "SELECT leaf_hash FROM audit_log WHERE leaf_index >= ? AND leaf_index < ? ORDER BY leaf_index",
-                arguments: [Int64(range.lowerBound), Int64(range.upperBound)]
-            ).map { row in
-                guard let digest = MerkleDigest([UInt8](row["leaf_hash"] as Data)) else { throw StoreError("a stored leaf hash is not 32 bytes") }
-                return digest
+            let statement = try db.cachedStatement(
+                sql: "SELECT leaf_hash FROM audit_log WHERE leaf_index >= ? AND leaf_index < ? ORDER BY leaf_index")
+            let rows = try Row.fetchCursor(statement, arguments: [Int64(range.lowerBound), Int64(range.upperBound)])
+            var digests: [MerkleDigest] = []
+            digests.reserveCapacity(Int(clamping: range.count))
+            while let row = try rows.next() {
+                guard let bytes = row.dataNoCopy(atIndex: 0), let digest = MerkleDigest(bytes) else {
+                    throw StoreError("a stored leaf hash is not 32 bytes")
+                }
+                digests.append(digest)
             }
+            return digests
         }
     }
 
