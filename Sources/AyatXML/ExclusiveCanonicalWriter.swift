@@ -402,24 +402,27 @@ struct ExclusiveCanonicalWriter {
 
     /// libxml2's xmlC11NNormalizeString for text (`&`, `<`, `>`, CR) or attribute values
     /// (`&`, `<`, `"`, TAB, LF, CR).
+    /// C14N's escape for a byte of text (or of an attribute value), or nil to copy it as it is.
+    static func escape(_ byte: UInt8, attribute: Bool) -> StaticString? {
+        switch byte {
+        case UInt8(ascii: "&"): "&amp;"
+        case UInt8(ascii: "<"): "&lt;"
+        case UInt8(ascii: ">"): attribute ? nil : "&gt;"
+        case UInt8(ascii: "\""): attribute ? "&quot;" : nil
+        case 0x09: attribute ? "&#x9;" : nil
+        case 0x0A: attribute ? "&#xA;" : nil
+        case 0x0D: "&#xD;"
+        default: nil
+        }
+    }
+
     private mutating func escaped(_ text: UnsafePointer<xmlChar>, attribute: Bool) {
         var run = text
         var cursor = text
         while true {
             let c = cursor.pointee
             if c == 0 { break }
-            let replacement: StaticString?
-            switch c {
-            case UInt8(ascii: "&"): replacement = "&amp;"
-            case UInt8(ascii: "<"): replacement = "&lt;"
-            case UInt8(ascii: ">"): replacement = attribute ? nil : "&gt;"
-            case UInt8(ascii: "\""): replacement = attribute ? "&quot;" : nil
-            case 0x09: replacement = attribute ? "&#x9;" : nil
-            case 0x0A: replacement = attribute ? "&#xA;" : nil
-            case 0x0D: replacement = "&#xD;"
-            default: replacement = nil
-            }
-            if let replacement {
+            if let replacement = Self.escape(c, attribute: attribute) {
                 bytes(run, cursor - run)
                 literal(replacement)
                 run = cursor + 1

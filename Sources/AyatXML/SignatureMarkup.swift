@@ -94,18 +94,13 @@ enum SignatureMarkup {
         return bytes
     }
 
-    /// Canonical escaping (C14N 1.0, section 5.2 of the XMLDSig note on text and attribute nodes).
+    /// Text (or an attribute value) escaped as the canonical writer escapes it.
     static func appendEscaped(_ text: String, to bytes: inout [UInt8], attribute: Bool) {
         for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "&"): bytes.append(contentsOf: "&amp;".utf8)
-            case UInt8(ascii: "<"): bytes.append(contentsOf: "&lt;".utf8)
-            case UInt8(ascii: ">") where !attribute: bytes.append(contentsOf: "&gt;".utf8)
-            case UInt8(ascii: "\"") where attribute: bytes.append(contentsOf: "&quot;".utf8)
-            case 0x09 where attribute: bytes.append(contentsOf: "&#x9;".utf8)
-            case 0x0A where attribute: bytes.append(contentsOf: "&#xA;".utf8)
-            case 0x0D: bytes.append(contentsOf: "&#xD;".utf8)
-            default: bytes.append(byte)
+            if let escape = ExclusiveCanonicalWriter.escape(byte, attribute: attribute) {
+                escape.withUTF8Buffer { bytes.append(contentsOf: $0) }
+            } else {
+                bytes.append(byte)
             }
         }
     }

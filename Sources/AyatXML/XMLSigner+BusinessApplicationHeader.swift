@@ -12,7 +12,9 @@ extension XMLSigner {
     /// carries `X509Data/X509SKI`, the certificate's subjectKeyIdentifier in base64.
     /// - Parameter schema: validated on the parsed tree before anything is signed (the document
     ///   is parsed once); a mismatch throws ``XMLSchemaViolation``.
-    /// - Returns: UTF-8 bytes with an XML declaration. The content's whitespace is untouched.
+    /// - Returns: UTF-8 bytes with an XML declaration. The content's whitespace is untouched. Where
+    ///   the document allows it (see ``spliced(_:keyInfo:references:)``), the rest is its exclusive
+    ///   canonical form: comments left out, empty elements written with end tags.
     /// - Throws: `.layoutMismatch` for another shape, `.keyMismatch` when the certificate has no
     ///   subjectKeyIdentifier extension (the layout names the signer by it).
     public func signBusinessApplicationHeader(_ document: [UInt8], validatingAgainst schema: XMLSchema? = nil) throws

@@ -66,7 +66,9 @@ public struct XMLSigner: Sendable {
     /// (base64 DER). SignedInfo is canonicalised with exc-c14n; digests are SHA-256.
     /// - Parameter schema: validated on the parsed tree before anything is signed (the document
     ///   is parsed once); a mismatch throws ``XMLSchemaViolation``.
-    /// - Returns: UTF-8 bytes with an XML declaration. The content's whitespace is untouched.
+    /// - Returns: UTF-8 bytes with an XML declaration. The content's whitespace is untouched. Where
+    ///   the document allows it (see ``spliced(_:keyInfo:references:)``), the rest is its exclusive
+    ///   canonical form: comments left out, empty elements written with end tags.
     public func signEnveloped(_ document: [UInt8], validatingAgainst schema: XMLSchema? = nil) throws -> [UInt8] {
         let (parsed, inventory) = try unsignedDocument(document, schema: schema)
         let (builder, signature, ds) = try newSignature(in: parsed, under: inventory.root)

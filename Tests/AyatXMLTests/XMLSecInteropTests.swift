@@ -21,6 +21,28 @@ enum XMLSec {
         let output: String
     }
 
+    /// xmlsec1 --verify accepts `signed` with the identity's certificate, all `references` of
+    /// it, and refuses it after each of `tamperings` (the control that xmlsec1 really checks).
+    static func expectVerified(
+        _ signed: [UInt8], by identity: TestPKI.Identity, references: Int = 2, options: [String] = [],
+        tamperings: [(anchor: String, replacement: String)] = [("15000.00", "95000.00")],
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
+        let directory = try TemporaryDirectory()
+        try directory.write("cert.pem", identity.certificatePEM.bytes)
+        try directory.write("signed.xml", signed)
+        let verify = ["--verify", "--pubkey-cert-pem", "cert.pem"] + options
+        let accepted = try run(verify + ["signed.xml"], in: directory.url)
+        #expect(accepted.status == 0, "\(accepted.output)", sourceLocation: sourceLocation)
+        #expect(accepted.output.contains("SignedInfo References (ok/all): \(references)/\(references)"), "\(accepted.output)",
+                sourceLocation: sourceLocation)
+        for (anchor, replacement) in tamperings {
+            try directory.write("tampered.xml", signed.string.replacingOnce(anchor, with: replacement, sourceLocation: sourceLocation).bytes)
+            let refused = try run(verify + ["tampered.xml"], in: directory.url)
+            #expect(refused.status != 0, "\(anchor) → \(replacement): \(refused.output)", sourceLocation: sourceLocation)
+        }
+    }
+
     static func run(_ arguments: [String], in directory: URL) throws -> Result {
         let executable = try #require(executable, "xmlsec1 is not installed but CI=true requires the interop tests")
         let process = Process()
@@ -66,18 +88,7 @@ struct XMLSecInteropTests {
 
     @Test("xmlsec1 --verify accepts what XMLSigner produced", arguments: identities)
     func xmlsecVerifiesOurSignature(identity: TestPKI.Identity) throws {
-        let directory = try TemporaryDirectory()
-        let signed = try TestPKI.signer(identity).signEnveloped(Samples.orderBytes)
-        try directory.write("cert.pem", identity.certificatePEM.bytes)
-        try directory.write("signed.xml", signed)
-        let accepted = try XMLSec.run(["--verify", "--pubkey-cert-pem", "cert.pem", "signed.xml"], in: directory.url)
-        #expect(accepted.status == 0, "\(accepted.output)")
-        #expect(accepted.output.contains("SignedInfo References (ok/all): 2/2"), "\(accepted.output)")
-
-        // Control: xmlsec1 really checks (a changed amount fails there too).
-        try directory.write("tampered.xml", signed.string.replacingOnce("15000.00", with: "95000.00").bytes)
-        let refused = try XMLSec.run(["--verify", "--pubkey-cert-pem", "cert.pem", "tampered.xml"], in: directory.url)
-        #expect(refused.status != 0, "\(refused.output)")
+        try XMLSec.expectVerified(try TestPKI.signer(identity).signEnveloped(Samples.orderBytes), by: identity)
     }
 
     @Test("XMLSignatureVerifier accepts what xmlsec1 --sign produced", arguments: identities)
