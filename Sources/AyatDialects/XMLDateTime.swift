@@ -1,28 +1,5 @@
 import AyatCore
-import AyatXML
 import Foundation
-
-extension AyatXML.XMLElement {
-    /// The text of the element at a slash-separated path of local names, or a clear error.
-    func requiredText(_ path: String) throws -> String {
-        var node = self
-        var rest = path[...]
-        while !rest.isEmpty {
-            let slash = rest.firstIndex(of: "/") ?? rest.endIndex
-            let name = String(rest[..<slash])  // element names are small strings: no allocation
-            guard let next = node.children.first(where: { $0.name == name }) else {
-                throw DialectError(.malformed, "missing element \(path)")
-            }
-            node = next
-            rest = slash == rest.endIndex ? "" : rest[rest.index(after: slash)...]
-        }
-        return node.text
-    }
-
-    func optionalText(_ path: String) -> String? {
-        try? requiredText(path)
-    }
-}
 
 /// `xs:dateTime` to the second in UTC ("2026-11-29T06:30:00Z"), as the XML dialects write it,
 /// without Foundation's general ISO 8601 machinery on the hot path. Exactly
