@@ -33,12 +33,14 @@ final class GroupCommit: Sendable {
                 defer { queue.draining = true }
                 return !queue.draining
             }
-            if startDrain { Task { await self.drain() } }
+            if startDrain { writer.asyncWriteWithoutTransaction { db in self.drain(db) } }
         }
     }
 
-    /// Commits batches until nothing waits.
-    private func drain() async {
+    /// Commits batches until nothing waits, on the writer's own queue: going back to the
+    /// shared task executor between batches would queue the one writer behind every
+    /// signature and TLS record being computed there.
+    private func drain(_ db: Database) {
         while true {
             let batch: [any PendingWrite] = queue.withLock { queue in
                 let batch = Array(queue.waiting.prefix(maxBatch))
@@ -48,11 +50,9 @@ final class GroupCommit: Sendable {
             }
             if batch.isEmpty { return }
             do {
-                try await writer.writeWithoutTransaction { db in
-                    try db.inTransaction(.immediate) {
-                        for write in batch { write.perform(db) }
-                        return .commit
-                    }
+                try db.inTransaction(.immediate) {
+                    for write in batch { write.perform(db) }
+                    return .commit
                 }
                 for write in batch { write.finish(commitError: nil) }
             } catch {
