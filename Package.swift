@@ -88,7 +88,7 @@ let package = Package(
         .target(
             name: "AyatStore",
             dependencies: [
-                "AyatCore", "AyatAudit",
+                "AyatCore", "AyatAudit", "AyatJOSE",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: upcoming
@@ -219,7 +219,7 @@ let package = Package(
             ],
             swiftSettings: upcoming
         ),
-        .testTarget(name: "AyatStoreTests", dependencies: ["AyatStore", "AyatCore"], swiftSettings: upcoming),
+        .testTarget(name: "AyatStoreTests", dependencies: ["AyatStore", "AyatCore", "AyatJOSE"], swiftSettings: upcoming),
         .testTarget(
             name: "EndToEndTests",
             dependencies: [

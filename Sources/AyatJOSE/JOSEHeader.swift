@@ -52,11 +52,7 @@ public struct JOSEHeader: Sendable, Hashable {
     }
 
     /// The compact JSON bytes of this header.
-    public func encoded() -> [UInt8] {
-        var output = [UInt8]()
-        JSONEncoding.encode(object, into: &output)
-        return output
-    }
+    public func encoded() -> [UInt8] { object.encoded() }
 }
 
 extension JOSEHeader {

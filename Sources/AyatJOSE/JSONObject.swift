@@ -47,3 +47,12 @@ public struct JSONObject: Sendable, Hashable {
         members.append(Member(name: name, value: value))
     }
 }
+
+extension JSONObject {
+    /// Compact JSON bytes, members in the order they were set.
+    public func encoded() -> [UInt8] {
+        var output = [UInt8]()
+        JSONEncoding.encode(self, into: &output)
+        return output
+    }
+}

@@ -7,18 +7,10 @@ import AyatStore
 /// account, the freeze sent there, what the bank held and where money went
 /// next), the refunds and releases, and a summary.
 struct CaseView: Encodable {
-    struct Amount: Encodable {
-        var value: String
-        var currency: String
-        init(_ money: Money) {
-            value = money.decimalString
-            currency = money.currency.code
-        }
-    }
     struct Transfer: Encodable {
         var toBank: String
         var account: String
-        var amount: Amount
+        var amount: AmountView
         var reference: String
         /// The freeze opened for it at the next hop, if any.
         var chasedBy: String?
@@ -32,8 +24,8 @@ struct CaseView: Encodable {
         var status: String
         var deadline: String
         var deadlineState: String
-        var amountAsked: Amount
-        var amountHeld: Amount?
+        var amountAsked: AmountView
+        var amountHeld: AmountView?
         var frozenAt: String?
         var holdExpiresAt: String?
         var reachedBy: String?
@@ -45,15 +37,15 @@ struct CaseView: Encodable {
         var type: String
         var bank: String
         var status: String
-        var amount: Amount
+        var amount: AmountView
         var relatedOrderId: String?
         var returnReference: String?
     }
     struct Summary: Encodable {
-        var totalReported: [Amount]
-        var totalHeld: [Amount]
-        var totalRefunded: [Amount]
-        var totalReleased: [Amount]
+        var totalReported: [AmountView]
+        var totalHeld: [AmountView]
+        var totalRefunded: [AmountView]
+        var totalReleased: [AmountView]
         var hops: Int
         var hopsFrozen: Int
         var hopsOpen: Int
@@ -96,12 +88,12 @@ struct CaseView: Encodable {
                 orderId: order.id.rawValue, hop: depth, bank: order.bank.rawValue, account: order.account.number.rawValue,
                 holderName: order.account.holderName.rawValue, status: record.state.rawValue, deadline: Timestamp.format(order.deadline),
                 deadlineState: DeadlineState(deadline: order.deadline, state: record.state, now: now, margin: atRiskMargin).rawValue,
-                amountAsked: Amount(order.amount), amountHeld: frozen ? record.execution?.amount.map(Amount.init) : nil,
+                amountAsked: AmountView(order.amount), amountHeld: frozen ? record.execution?.amount.map(AmountView.init) : nil,
                 frozenAt: frozen ? record.execution.map { Timestamp.format($0.executedAt) } : nil,
                 holdExpiresAt: frozen ? Timestamp.format(holdPolicy.expiry(of: order, complaintAt: file.policeComplaintAt)) : nil,
                 reachedBy: order.chasedFrom?.transferReference,
                 onwardTransfers: (record.execution?.onwardTransfers ?? []).map {
-                    Transfer(toBank: $0.to.rawValue, account: $0.account.rawValue, amount: Amount($0.amount), reference: $0.reference,
+                    Transfer(toBank: $0.to.rawValue, account: $0.account.rawValue, amount: AmountView($0.amount), reference: $0.reference,
                              chasedBy: chasedBy[$0.reference])
                 },
                 next: depth > 64 ? [] : children.map { hop($0, depth: depth + 1) }
@@ -113,13 +105,13 @@ struct CaseView: Encodable {
         let others = records.filter { $0.order.kind != .freeze }
         settlements = others.map {
             Settlement(orderId: $0.order.id.rawValue, type: $0.order.kind.rawValue, bank: $0.order.bank.rawValue, status: $0.state.rawValue,
-                       amount: Amount($0.order.amount), relatedOrderId: $0.order.relatedOrder?.rawValue,
+                       amount: AmountView($0.order.amount), relatedOrderId: $0.order.relatedOrder?.rawValue,
                        returnReference: $0.execution?.returnReference)
         }
 
-        func total(_ amounts: [Money]) -> [Amount] {
+        func total(_ amounts: [Money]) -> [AmountView] {
             Dictionary(grouping: amounts, by: \.currency.code).sorted { $0.key < $1.key }.map { _, values in
-                Amount(Money(minorUnits: values.reduce(0) { $0 + $1.minorUnits }, currency: values[0].currency))
+                AmountView(Money(minorUnits: values.reduce(0) { $0 + $1.minorUnits }, currency: values[0].currency))
             }
         }
         let executed = { (records: [OrderRecord]) in records.filter { $0.state == .executed } }

@@ -8,10 +8,6 @@ struct OrderView: Encodable {
         var number: String
         var holderName: String
     }
-    struct AmountView: Encodable {
-        var value: String
-        var currency: String
-    }
     struct TimelineView: Encodable {
         var at: String
         var state: String
@@ -86,7 +82,7 @@ struct OrderView: Encodable {
         caseId = order.caseID.rawValue
         bank = order.bank.rawValue
         account = AccountView(number: order.account.number.rawValue, holderName: order.account.holderName.rawValue)
-        amount = AmountView(value: order.amount.decimalString, currency: order.amount.currency.code)
+        amount = AmountView(order.amount)
         status = record.state.rawValue
         deadline = Timestamp.format(order.deadline)
         deadlineState = DeadlineState(deadline: order.deadline, state: record.state, now: now, margin: atRiskMargin).rawValue
@@ -95,11 +91,11 @@ struct OrderView: Encodable {
         execution = record.execution.map { outcome in
             ExecutionView(
                 executedAt: Timestamp.format(outcome.executedAt),
-                amount: outcome.amount.map { AmountView(value: $0.decimalString, currency: $0.currency.code) },
+                amount: outcome.amount.map(AmountView.init),
                 returnReference: outcome.returnReference,
                 onwardTransfers: outcome.onwardTransfers.map {
                     .init(toBank: $0.to.rawValue, account: $0.account.rawValue, holderName: $0.holderName?.rawValue,
-                          amount: AmountView(value: $0.amount.decimalString, currency: $0.amount.currency.code),
+                          amount: AmountView($0.amount),
                           reference: $0.reference, time: Timestamp.format($0.time))
                 }
             )

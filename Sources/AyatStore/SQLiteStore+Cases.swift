@@ -22,7 +22,7 @@ extension SQLiteStore {
         let event = GatewayEvent(id: id, sequence: 0, type: type, caseID: caseID, orderID: orderID, at: at, state: state, detail: detail)
         try db.execute(
             cached: "INSERT INTO events (id, type, case_id, order_id, at_ms, body) VALUES (?, ?, ?, ?, ?, ?)",
-            arguments: [id, type, caseID.rawValue, orderID?.rawValue, at.milliseconds, try Codecs.encoder.encode(event)]
+            arguments: [id, type, caseID.rawValue, orderID?.rawValue, at.milliseconds, StoredJSON.encode(event)]
         )
     }
 
@@ -45,7 +45,7 @@ extension SQLiteStore {
     }
 
     public func recordEvent(type: String, caseID: CaseID, orderID: OrderID?, at: Date, state: OrderState?, detail: String?, timeline: TimelineEntry?) async throws {
-        let entry = try timeline.map { try Codecs.encoder.encode($0) }
+        let entry = timeline.map(StoredJSON.encode)
         try await write { db in
             try Self.appendEvent(db, type: type, caseID: caseID, orderID: orderID, at: at, state: state, detail: detail)
             if let entry, let orderID {
@@ -116,7 +116,7 @@ extension SQLiteStore {
     }
 
     public func finishChase(_ id: OrderID, timeline: TimelineEntry) async throws {
-        let entry = try Codecs.encoder.encode(timeline)
+        let entry = StoredJSON.encode(timeline)
         try await write { db in
             try db.execute(cached: "UPDATE orders SET chase_state = 'done' WHERE id = ?", arguments: [id.rawValue])
             try db.execute(cached: "INSERT INTO timeline (order_id, at_ms, entry) VALUES (?, ?, ?)",

@@ -107,8 +107,8 @@ extension SQLiteStore {
                 }
                 // Released or refunded holds need no warning.
                 let settled = try Bool.fetchOne(
-                    db, cached: "SELECT 1 FROM orders WHERE case_id = ? AND kind IN ('release', 'refund') AND state = 'executed' AND instr(body, ?) > 0",
-                    arguments: [record.order.caseID.rawValue, record.order.id.rawValue]
+                    db, cached: "SELECT 1 FROM orders WHERE related_order = ? AND kind IN ('release', 'refund') AND state = 'executed' LIMIT 1",
+                    arguments: [record.order.id.rawValue]
                 ) ?? false
                 try db.execute(cached: "UPDATE orders SET warnings = warnings || ' ' || ? WHERE id = ?", arguments: [kind, record.order.id.rawValue])
                 if settled { continue }
@@ -126,6 +126,6 @@ extension SQLiteStore {
 
     static func insertTimeline(_ db: Database, _ id: OrderID, _ entry: TimelineEntry) throws {
         try db.execute(cached: "INSERT INTO timeline (order_id, at_ms, entry) VALUES (?, ?, ?)",
-                       arguments: [id.rawValue, entry.at.milliseconds, try Codecs.encoder.encode(entry)])
+                       arguments: [id.rawValue, entry.at.milliseconds, StoredJSON.encode(entry)])
     }
 }

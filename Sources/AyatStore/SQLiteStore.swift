@@ -157,6 +157,14 @@ public final class SQLiteStore: GatewayStore {
                     WHERE kind = 'freeze' AND state = 'executed' AND instr(warnings, 'hold-expired') = 0;
                 """)
         }
+        migrator.registerMigration("v6-related-order") { db in
+            // A release or refund names the freeze it settles; the hold watch asks for it by that id.
+            try db.execute(sql: """
+                ALTER TABLE orders ADD COLUMN related_order TEXT;
+                UPDATE orders SET related_order = json_extract(body, '$.relatedOrder') WHERE json_extract(body, '$.relatedOrder') IS NOT NULL;
+                CREATE INDEX orders_related ON orders(related_order) WHERE related_order IS NOT NULL;
+                """)
+        }
         return migrator
     }
 
@@ -176,7 +184,7 @@ public final class SQLiteStore: GatewayStore {
     public func accept(_ submission: OrderSubmission) async throws -> IntakeOutcome {
         let order = submission.order
         let orderBody = try Codecs.encoder.encode(order)
-        let entry = try Codecs.encoder.encode(TimelineEntry(
+        let entry = StoredJSON.encode(TimelineEntry(
             at: order.acceptedAt, state: .accepted, event: "accepted",
             messageIDs: [submission.outbound.messageID].compactMap { $0 },
             detail: "stored with its signed \(submission.outbound.dialect) message"
@@ -188,12 +196,12 @@ public final class SQLiteStore: GatewayStore {
             let accepted = order.acceptedAt.milliseconds
             try db.execute(
                 cached: """
-                    INSERT INTO orders (id, case_id, kind, bank, state, deadline_ms, accepted_ms, updated_ms, reported_ms, body)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO orders (id, case_id, kind, bank, state, deadline_ms, accepted_ms, updated_ms, reported_ms, related_order, body)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [order.id.rawValue, order.caseID.rawValue, order.kind.rawValue, order.bank.rawValue,
                             OrderState.accepted.rawValue, order.deadline.milliseconds, accepted, accepted,
-                            order.reportedAt.milliseconds, orderBody]
+                            order.reportedAt.milliseconds, order.relatedOrder?.rawValue, orderBody]
             )
             let seq = try Self.insert(submission.outbound, caseID: order.caseID.rawValue, db)
             guard let messageID = submission.outbound.messageID else {
@@ -228,7 +236,7 @@ public final class SQLiteStore: GatewayStore {
 
     /// Stores a message and appends its leaf to the audit log, in the caller's transaction.
     static func insert(_ message: StoredMessage, caseID: String, _ db: Database) throws -> Int64 {
-        let headers = String(decoding: try Codecs.encoder.encode(message.headers), as: UTF8.self)
+        let headers = String(decoding: StoredJSON.encode(message.headers), as: UTF8.self)
         // The stored time is what the leaf records: keep it at the column's precision.
         var message = message
         message.recordedAt = Date(milliseconds: message.recordedAt.milliseconds)
@@ -380,7 +388,7 @@ public final class SQLiteStore: GatewayStore {
     }
 
     public func record(_ result: AttemptResult) async throws -> OrderState {
-        let entries = try result.timeline.map { ($0.at.milliseconds, try Codecs.encoder.encode($0)) }
+        let entries = result.timeline.map { ($0.at.milliseconds, StoredJSON.encode($0)) }
         let execution = try result.execution.map { try Codecs.encoder.encode($0) }
         return try await write { db in
             guard let row = try Row.fetchOne(db, cached: "SELECT state, case_id, kind FROM orders WHERE id = ?", arguments: [result.orderID.rawValue]) else {

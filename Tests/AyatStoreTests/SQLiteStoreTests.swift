@@ -201,4 +201,39 @@ struct StoreFixture {
         #expect(reclaimed.map(\.messageID) == [submission.outbound.messageID])
         #expect(reclaimed.first?.attempt == 2)
     }
+
+    /// A hold is settled by a release or refund that names it as its related order, and by
+    /// nothing else: an executed release whose free text merely mentions a freeze does not
+    /// silence that freeze's hold warnings.
+    @Test func onlyAnExecutedReleaseNamingTheFreezeSettlesItsHold() async throws {
+        let fixture = try StoreFixture()
+        let now = Date(milliseconds: Date().milliseconds)
+        let reported = now.addingTimeInterval(-30 * 24 * 3600)
+        func accept(_ kind: OrderKind, reason: String? = nil, related: OrderID? = nil) async throws -> OrderID {
+            var submission = fixture.submission(acceptedAt: reported)
+            submission.order.kind = kind
+            submission.order.reason = reason
+            submission.order.relatedOrder = related
+            #expect(try await fixture.store.accept(submission) == .created)
+            let id = submission.order.id
+            try await fixture.store.pool.write { db in
+                try db.execute(sql: "UPDATE orders SET state = 'executed' WHERE id = ?", arguments: [id.rawValue])
+            }
+            return id
+        }
+        let mentioned = try await accept(.freeze)
+        let released = try await accept(.freeze)
+        _ = try await accept(.release, reason: "not related to \(mentioned), only mentions it")
+        _ = try await accept(.release, reason: "settled", related: released)
+
+        let warnings = try await fixture.store.takeHoldWarnings(
+            now: now, holdWindow: { order, _ in order.reportedAt.addingTimeInterval(7 * 24 * 3600) }, shortestHold: 7 * 24 * 3600, notice: 3600
+        )
+        #expect(warnings.map(\.order.id) == [mentioned])
+        #expect(warnings.first?.expired == true)
+        // Both were looked at once: neither is read again.
+        #expect(try await fixture.store.takeHoldWarnings(
+            now: now, holdWindow: { order, _ in order.reportedAt.addingTimeInterval(7 * 24 * 3600) }, shortestHold: 7 * 24 * 3600, notice: 3600
+        ).isEmpty)
+    }
 }
