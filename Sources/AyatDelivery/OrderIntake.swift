@@ -30,14 +30,28 @@ public struct OrderIntake: Sendable {
     /// deduplicates): for dialects whose signatures age, when the stored one is too old to be accepted.
     public func resign(_ order: Order, messageID: MessageID, now: Date) throws -> StoredMessage? {
         guard let link = banks[order.bank] else { return nil }
-        let rendered = try link.codec.renderOrder(
-            OrderInstruction(order: order, messageID: messageID, createdAt: now, sender: centreID), request: link.orderRequest
-        )
-        return StoredMessage(
-            messageID: messageID, orderID: order.id, direction: .outbound, bank: order.bank,
-            dialect: link.codec.dialect.rawValue, kind: "\(order.kind)-order", contentType: rendered.contentType,
-            recordedAt: now, bytes: rendered.bytes, headers: rendered.headers, requestLine: link.orderRequest.description
-        )
+        return try message(for: order, messageID: messageID, now: now, over: link)
+    }
+
+    /// An order turned into its bank's signed message, not yet stored.
+    public struct Prepared: Sendable {
+        public let order: Order
+        public let messageID: MessageID
+        let outbound: StoredMessage
+    }
+
+    /// Renders and signs the order's message for its bank. Nothing is stored: this is the
+    /// expensive half of intake, which the API runs while it looks the idempotency key up.
+    public func prepare(_ order: Order, now: Date) throws -> Prepared {
+        guard let link = banks[order.bank] else { throw Refusal.unknownBank(order.bank) }
+        let messageID = MessageID.generate()
+        let outbound: StoredMessage
+        do {
+            outbound = try message(for: order, messageID: messageID, now: now, over: link)
+        } catch {
+            throw Refusal.renderFailed(dialect: link.codec.dialect, reason: "\(error)")
+        }
+        return Prepared(order: order, messageID: messageID, outbound: outbound)
     }
 
     /// The answer `respond` builds for the new order is stored with it, so that a
@@ -46,34 +60,41 @@ public struct OrderIntake: Sendable {
         _ order: Order, idempotencyKey: String?, requestHash: String, now: Date,
         respond: (Order, MessageID) throws -> (status: Int, body: [UInt8])
     ) async throws -> (outcome: IntakeOutcome, answer: [UInt8]) {
-        guard let link = banks[order.bank] else { throw Refusal.unknownBank(order.bank) }
-        let messageID = MessageID.generate()
-        let rendered: RenderedMessage
-        do {
-            rendered = try link.codec.renderOrder(
-                OrderInstruction(order: order, messageID: messageID, createdAt: now, sender: centreID), request: link.orderRequest
-            )
-        } catch {
-            throw Refusal.renderFailed(dialect: link.codec.dialect, reason: "\(error)")
-        }
-        let answer = try respond(order, messageID)
-        let outbound = StoredMessage(
-            messageID: messageID, orderID: order.id, direction: .outbound, bank: order.bank,
-            dialect: link.codec.dialect.rawValue, kind: "\(order.kind)-order", contentType: rendered.contentType,
-            recordedAt: now, bytes: rendered.bytes, headers: rendered.headers, requestLine: link.orderRequest.description
-        )
+        try await store(prepare(order, now: now), idempotencyKey: idempotencyKey, requestHash: requestHash, respond: respond)
+    }
+
+    /// Stores a prepared order with its message, its first delivery and the answer `respond`
+    /// builds; hands the delivery to the dispatcher when the order is new.
+    public func store(
+        _ prepared: Prepared, idempotencyKey: String?, requestHash: String,
+        respond: (Order, MessageID) throws -> (status: Int, body: [UInt8])
+    ) async throws -> (outcome: IntakeOutcome, answer: [UInt8]) {
+        let order = prepared.order
+        let answer = try respond(order, prepared.messageID)
         let lease = handoff?.lease(now: Date())
         let outcome = try await store.accept(OrderSubmission(
-            order: order, outbound: outbound,
+            order: order, outbound: prepared.outbound,
             idempotency: idempotencyKey.map { IdempotencyRecord(key: $0, requestHash: requestHash, status: answer.status, body: answer.body) },
             lease: lease
         ))
         if outcome == .created, let lease, let handoff {
             handoff.hand(ClaimedDelivery(
-                purpose: .send, message: outbound, messageID: messageID, order: order, state: .accepted, attempt: 1,
+                purpose: .send, message: prepared.outbound, messageID: prepared.messageID, order: order, state: .accepted, attempt: 1,
                 leaseOwner: lease.owner, leaseUntil: lease.until, giveUpAt: nil
             ))
         }
         return (outcome, answer.body)
+    }
+
+    /// The order's message for its bank, signed now, as the store keeps it.
+    private func message(for order: Order, messageID: MessageID, now: Date, over link: BankLink) throws -> StoredMessage {
+        let rendered = try link.codec.renderOrder(
+            OrderInstruction(order: order, messageID: messageID, createdAt: now, sender: centreID), request: link.orderRequest
+        )
+        return StoredMessage(
+            messageID: messageID, orderID: order.id, direction: .outbound, bank: order.bank,
+            dialect: link.codec.dialect.rawValue, kind: "\(order.kind)-order", contentType: rendered.contentType,
+            recordedAt: now, bytes: rendered.bytes, headers: rendered.headers, requestLine: link.orderRequest.description
+        )
     }
 }

@@ -67,29 +67,34 @@ public struct OrdersAPI: Sendable {
         let requestHash = HexText.encode(SHA256.hash(data: body))
         let idempotencyKey = try Self.idempotencyKey(request)
 
-        // A repeat is answered from the record before any work is done.
-        if let idempotencyKey, let record = try await store.idempotencyRecord(key: idempotencyKey) {
+        // The key is looked up while the order is decoded and signed: nearly every order is new
+        // and need not wait for the lookup first; a repeat, answered from its record, wastes one
+        // signature. Whatever the body says, a recorded key decides the answer.
+        async let recorded = existingRecord(idempotencyKey)
+        let now = Date()
+        let prepared = Result<OrderIntake.Prepared, any Error> {
+            let order = try decodeAndValidate(body, now: now)
+            do {
+                return try intake.prepare(order, now: now)
+            } catch OrderIntake.Refusal.unknownBank(let bank) {
+                throw Problem(type: "unknown-bank", title: "Unknown bank", status: 422, detail: "no bank with code \(bank)", field: "bank")
+            } catch OrderIntake.Refusal.renderFailed(let dialect, let reason) {
+                context.logger.error("rendering an order failed", metadata: ["order": "\(order.id)", "error": "\(reason)"])
+                throw Problem(type: "render-failed", title: "Order cannot be rendered for this bank", status: 422,
+                              detail: "the order could not be turned into a valid \(dialect) message: \(reason)")
+            }
+        }
+        if let record = try await recorded {
             return try Self.answer(record, requestHash: requestHash)
         }
-
-        let now = Date()
-        let order = try decodeAndValidate(body, now: now)
-        let outcome: IntakeOutcome
-        let responseBody: [UInt8]
-        do {
-            (outcome, responseBody) = try await intake.submit(order, idempotencyKey: idempotencyKey, requestHash: requestHash, now: now) { order, messageID in
-                let accepted = AcceptedView(
-                    id: order.id.rawValue, status: OrderState.accepted.rawValue, caseId: order.caseID.rawValue,
-                    bank: order.bank.rawValue, deadline: Timestamp.format(order.deadline), messageId: messageID.rawValue
-                )
-                return (202, Array(try JSONEncoder.api.encode(accepted)))
-            }
-        } catch OrderIntake.Refusal.unknownBank(let bank) {
-            throw Problem(type: "unknown-bank", title: "Unknown bank", status: 422, detail: "no bank with code \(bank)", field: "bank")
-        } catch OrderIntake.Refusal.renderFailed(let dialect, let reason) {
-            context.logger.error("rendering an order failed", metadata: ["order": "\(order.id)", "error": "\(reason)"])
-            throw Problem(type: "render-failed", title: "Order cannot be rendered for this bank", status: 422,
-                          detail: "the order could not be turned into a valid \(dialect) message: \(reason)")
+        let ready = try prepared.get()
+        let order = ready.order
+        let (outcome, responseBody) = try await intake.store(ready, idempotencyKey: idempotencyKey, requestHash: requestHash) { order, messageID in
+            let accepted = AcceptedView(
+                id: order.id.rawValue, status: OrderState.accepted.rawValue, caseId: order.caseID.rawValue,
+                bank: order.bank.rawValue, deadline: Timestamp.format(order.deadline), messageId: messageID.rawValue
+            )
+            return (202, Array(try JSONEncoder.api.encode(accepted)))
         }
         switch outcome {
         case .created:
@@ -101,6 +106,11 @@ public struct OrdersAPI: Sendable {
         case .conflict:
             throw Self.keyConflict
         }
+    }
+
+    private func existingRecord(_ key: String?) async throws -> IdempotencyRecord? {
+        guard let key else { return nil }
+        return try await store.idempotencyRecord(key: key)
     }
 
     private func decodeAndValidate(_ body: [UInt8], now: Date) throws -> Order {

@@ -30,6 +30,21 @@ import AyatSandbox
         }
     }
 
+    /// The key is looked up while the body is decoded and signed; a recorded key still decides
+    /// the answer before anything the new body says, even that it cannot be read.
+    @Test func aRecordedKeyDecidesBeforeTheBodyIsJudged() async throws {
+        try await withDeployment { deployment in
+            let headers = ["Content-Type": "application/json", "Idempotency-Key": "case-1-freeze-3"]
+            #expect(try await post(deployment, "/v1/orders", body: freezeOrderJSON(), headers: headers).status == 202)
+            for body in ["{\"caseId\": ", freezeOrderJSON(bank: "999")] {
+                let repeated = try await post(deployment, "/v1/orders", body: body, headers: headers)
+                #expect(repeated.status == 409)
+                #expect(repeated.json["type"] as? String == "urn:ayat:problem:idempotency-key-reused")
+            }
+            #expect(try await deployment.gateway.store.orders(limit: 10).count == 1)
+        }
+    }
+
     struct BadRequest: Sendable, CustomTestStringConvertible {
         let name: String
         let body: String
