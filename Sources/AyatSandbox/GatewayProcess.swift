@@ -1,24 +1,40 @@
 import Foundation
 import AyatServer
+#if canImport(Glibc)
+import Glibc
+#endif
 
-/// `ayat serve` running as a child process, on the ports it announced on stdout.
-final class GatewayProcess: @unchecked Sendable {
-    let apiPort: Int
-    let inboundPort: Int
+/// `ayat serve` running as a child process, on the ports it announced on stdout: what the
+/// crash tests kill and restart, and what the benchmark measures on its own.
+///
+/// The child stops when its stdin reaches end of file (`serve --stop-at-stdin-eof`), and this
+/// object holds the only writing end of that pipe: if the parent dies, however it dies, the
+/// kernel closes the pipe and the gateway stops with it.
+public final class GatewayProcess: @unchecked Sendable {
+    public let apiPort: Int
+    public let inboundPort: Int
+    /// From spawning the process to both ports announced.
+    public let startup: Duration
     private let process: Process
+    private let lifeline: Pipe
 
-    var pid: Int32 { process.processIdentifier }
-    var baseURL: String { "http://127.0.0.1:\(apiPort)" }
+    public var pid: Int32 { process.processIdentifier }
+    public var baseURL: String { "http://127.0.0.1:\(apiPort)" }
+    public var isRunning: Bool { process.isRunning }
+    /// The exit status, once it has exited.
+    public var terminationStatus: Int32? { process.isRunning ? nil : process.terminationStatus }
 
-    private init(process: Process, apiPort: Int, inboundPort: Int) {
+    private init(process: Process, lifeline: Pipe, apiPort: Int, inboundPort: Int, startup: Duration) {
         self.process = process
+        self.lifeline = lifeline
         self.apiPort = apiPort
         self.inboundPort = inboundPort
+        self.startup = startup
     }
 
     /// The built `ayat` executable: `$AYAT_EXECUTABLE`, else the one `swift build`
     /// put beside the test binary (the same build directory, whatever the scratch path).
-    static func executable() -> URL? {
+    public static func executable() -> URL? {
         if let path = ProcessInfo.processInfo.environment["AYAT_EXECUTABLE"] { return URL(fileURLWithPath: path) }
         var directories = [URL]()
         if let main = Bundle.main.executableURL { directories.append(main.deletingLastPathComponent()) }
@@ -28,23 +44,45 @@ final class GatewayProcess: @unchecked Sendable {
         return directories.map { $0.appending(path: "ayat") }.first { FileManager.default.isExecutableFile(atPath: $0.path) }
     }
 
-    /// Starts `ayat serve --state DIR --port 0` and returns once it has announced
-    /// both ports. Its stderr (the logs) is appended to `log`.
-    static func launch(executable: URL, state: StateDirectory, log: URL, timeout: Duration = .seconds(30)) async throws -> GatewayProcess {
-        if !FileManager.default.fileExists(atPath: log.path) {
-            _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+    /// The executable of this very process (`/proc/self/exe`): for `ayat` commands that start another `ayat`.
+    public static func currentExecutable() -> URL {
+        if let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
+            return URL(fileURLWithPath: path)
         }
-        let logHandle = try FileHandle(forWritingTo: log)
-        defer { try? logHandle.close() }
-        try logHandle.seekToEnd()
+        return Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0])
+    }
+
+    /// Starts `ayat serve --state DIR --port 0` and returns once it has announced both ports.
+    /// Its stderr (the logs) is appended to `log`, or goes to this process's stderr when nil;
+    /// `environment` is added to this process's.
+    public static func launch(
+        executable: URL, state: StateDirectory, log: URL? = nil, environment: [String: String] = [:], timeout: Duration = .seconds(30)
+    ) async throws -> GatewayProcess {
+        let logHandle: FileHandle?
+        if let log {
+            if !FileManager.default.fileExists(atPath: log.path) {
+                _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+            }
+            logHandle = try FileHandle(forWritingTo: log)
+            try logHandle?.seekToEnd()
+        } else {
+            logHandle = nil
+        }
+        defer { try? logHandle?.close() }
 
         let process = Process()
         process.executableURL = executable
-        process.arguments = ["serve", "--state", state.url.path, "--port", "0"]
+        process.arguments = ["serve", "--state", state.url.path, "--port", "0", "--stop-at-stdin-eof"]
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, added in added }
         let output = Pipe()
+        let lifeline = Pipe()
+        // Only this process may hold the writing end: a later child inheriting it would keep the gateway alive.
+        _ = fcntl(lifeline.fileHandleForWriting.fileDescriptor, F_SETFD, FD_CLOEXEC)
         process.standardOutput = output
-        process.standardError = logHandle
-        process.standardInput = FileHandle.nullDevice
+        process.standardError = logHandle ?? FileHandle.standardError
+        process.standardInput = lifeline
+        let clock = ContinuousClock()
+        let spawned = clock.now
         try process.run()
         let lines = Self.lines(of: output.fileHandleForReading)
 
@@ -55,16 +93,16 @@ final class GatewayProcess: @unchecked Sendable {
             if process.isRunning { Self.signal(process, SIGKILL) }
             throw error
         }
+        let startup = clock.now - spawned
         guard let ports else {
             let running = process.isRunning
             if running { Self.signal(process, SIGKILL) }
-            let logText = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+            let logText = log.flatMap { try? String(contentsOf: $0, encoding: .utf8) }.map { "; its log (\(log?.path ?? "")) ends: \($0.suffix(1500))" } ?? ""
             throw GatewayProcessFailure(description: """
-                ayat serve \(running ? "did not announce its ports within \(timeout)" : "exited with status \(process.terminationStatus) before announcing its ports"); \
-                its log (\(log.path)) ends: \(logText.suffix(1500))
+                ayat serve \(running ? "did not announce its ports within \(timeout)" : "exited with status \(process.terminationStatus) before announcing its ports")\(logText)
                 """)
         }
-        return GatewayProcess(process: process, apiPort: ports.api, inboundPort: ports.inbound)
+        return GatewayProcess(process: process, lifeline: lifeline, apiPort: ports.api, inboundPort: ports.inbound, startup: startup)
     }
 
     /// Both ports from the announcement lines, or nil if stdout ends or `timeout` passes first.
@@ -90,8 +128,18 @@ final class GatewayProcess: @unchecked Sendable {
         }
     }
 
+    /// The gateway's resident memory now, while it runs.
+    public func residentMemory() -> Int? {
+        ProcessMemory.resident(pid: pid)
+    }
+
+    /// The gateway's peak resident memory since it started (VmHWM), while it runs: read it before `stop()`.
+    public func peakResidentMemory() -> Int? {
+        ProcessMemory.peakResident(pid: pid)
+    }
+
     /// SIGKILL: no graceful shutdown, nothing flushed; what a power cut does.
-    func crash() async throws {
+    public func crash() async throws {
         Self.signal(process, SIGKILL)
         guard await waitForExit(timeout: .seconds(10)) else {
             throw GatewayProcessFailure(description: "ayat serve (pid \(pid)) still runs 10 s after SIGKILL")
@@ -99,13 +147,13 @@ final class GatewayProcess: @unchecked Sendable {
     }
 
     /// SIGKILL without waiting: for cleanup paths that cannot wait.
-    func crashNow() {
+    public func crashNow() {
         if process.isRunning { Self.signal(process, SIGKILL) }
     }
 
     /// SIGTERM, and SIGKILL if it has not stopped within `timeout`. Returns whether it stopped gracefully.
     @discardableResult
-    func stop(timeout: Duration = .seconds(10)) async -> Bool {
+    public func stop(timeout: Duration = .seconds(10)) async -> Bool {
         guard process.isRunning else { return true }
         Self.signal(process, SIGTERM)
         if await waitForExit(timeout: timeout) { return true }
@@ -119,7 +167,8 @@ final class GatewayProcess: @unchecked Sendable {
         let deadline = ContinuousClock.now + timeout
         while process.isRunning {
             if ContinuousClock.now >= deadline { return false }
-            try? await Task.sleep(for: .milliseconds(10))
+            // A cancelled task still waits for its child, without spinning.
+            do { try await Task.sleep(for: .milliseconds(10)) } catch { usleep(10_000) }
         }
         return true
     }
@@ -157,6 +206,9 @@ final class GatewayProcess: @unchecked Sendable {
     }
 }
 
-struct GatewayProcessFailure: Error, CustomStringConvertible {
-    let description: String
+public struct GatewayProcessFailure: Error, CustomStringConvertible {
+    public let description: String
+    public init(description: String) {
+        self.description = description
+    }
 }
