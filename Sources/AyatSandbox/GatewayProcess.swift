@@ -107,24 +107,15 @@ public final class GatewayProcess: @unchecked Sendable {
 
     /// Both ports from the announcement lines, or nil if stdout ends or `timeout` passes first.
     private static func announcedPorts(_ lines: AsyncStream<String>, timeout: Duration) async throws -> (api: Int, inbound: Int)? {
-        try await withThrowingTaskGroup(of: (api: Int, inbound: Int)?.self) { group in
-            group.addTask {
-                var api: Int?
-                var inbound: Int?
-                for await line in lines {
-                    if let port = Self.port(in: line, after: "case-system API on ") { api = port }
-                    if let port = Self.port(in: line, after: "bank callbacks (mutual TLS) on ") { inbound = port }
-                    if let api, let inbound { return (api, inbound) }
-                }
-                return nil
+        try await value(within: timeout) {
+            var api: Int?
+            var inbound: Int?
+            for await line in lines {
+                if let port = Self.port(in: line, after: "case-system API on ") { api = port }
+                if let port = Self.port(in: line, after: "bank callbacks (mutual TLS) on ") { inbound = port }
+                if let api, let inbound { return (api, inbound) }
             }
-            group.addTask {
-                try await Task.sleep(for: timeout)
-                return nil
-            }
-            let first = try await group.next() ?? nil
-            group.cancelAll()
-            return first
+            return nil
         }
     }
 
