@@ -15,8 +15,10 @@ struct DrivenGateway: Sendable {
     let progress: Progress
     /// False once the gateway's process has gone: the run then stops waiting for its orders.
     var isRunning: @Sendable () -> Bool = { true }
-    /// The gateway's resident memory now, for the progress lines.
+    /// Resident memory now, for the progress lines: the whole process's when the gateway runs in it.
     var residentMemory: @Sendable () -> Int? = { PeakMemory.current() }
+    /// Whose memory `residentMemory` reads.
+    var memoryLabel = "RSS"
 
     /// Starts telling `tracker` of every order change from now on; the task runs until cancelled.
     func follow(into tracker: OrderTracker) async throws -> Task<Void, Never> {

@@ -68,7 +68,7 @@ public struct EndToEndRun: Sendable {
                 let follower = EventFeedFollower(baseURL: deployment.apiBaseURL, client: .shared)
                 var measured = try await run.measure(DrivenGateway(
                     apiBaseURL: deployment.apiBaseURL, progress: .eventFeed(follower),
-                    isRunning: { child.isRunning }, residentMemory: { child.residentMemory() }
+                    isRunning: { child.isRunning }, residentMemory: { child.residentMemory() }, memoryLabel: "gateway RSS"
                 ))
                 measured.startup = child.startup.seconds
                 // Read while it runs, just before it is stopped: its whole life's peak.
@@ -127,7 +127,7 @@ public struct EndToEndRun: Sendable {
                 while !Task.isCancelled {
                     try await Task.sleep(for: .seconds(2))
                     let (acked, executed, submitted) = await (tracker.acknowledgedCount, tracker.executedCount, tracker.submittedCount)
-                    let memory = gateway.residentMemory().map { " · gateway RSS \(Format.mb($0))" } ?? ""
+                    let memory = gateway.residentMemory().map { " · \(gateway.memoryLabel) \(Format.mb($0))" } ?? ""
                     progress?("  … \(label): \(submitted)/\(orders) accepted, \(acked) acknowledged, \(executed) executed\(memory)")
                 }
             }

@@ -3,6 +3,7 @@ import AyatCore
 import AyatDelivery
 import AyatStore
 import Hummingbird
+import ServiceLifecycle
 
 /// `GET /v1/events?after=CURSOR`: the pull feed for case systems that cannot
 /// take webhooks. Same events, same ids, same order as the webhooks. With
@@ -76,17 +77,22 @@ struct EventsAPI: Sendable {
         let wake = WakeSignal()
         // Subscribed before the first reread: a change committed in between still counts.
         let changes = await feed?.subscribe()
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            if let changes {
-                group.addTask { for await _ in changes { await wake.signal() } }
+        // A stopping gateway answers held requests at once: the server waits for them before it stops.
+        return try await withGracefulShutdownHandler {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                if let changes {
+                    group.addTask { for await _ in changes { await wake.signal() } }
+                }
+                defer { group.cancelAll() }
+                while true {
+                    let events = try await store.events(after: cursor, limit: limit, caseID: caseID)
+                    let remaining = deadline - clock.now
+                    if !events.isEmpty || remaining <= .zero || Task.isCancelled || Task.isShuttingDownGracefully { return events }
+                    await wake.wait(timeout: min(remaining, Self.rereadInterval))
+                }
             }
-            defer { group.cancelAll() }
-            while true {
-                let events = try await store.events(after: cursor, limit: limit, caseID: caseID)
-                let remaining = deadline - clock.now
-                if !events.isEmpty || remaining <= .zero || Task.isCancelled { return events }
-                await wake.wait(timeout: min(remaining, Self.rereadInterval))
-            }
+        } onGracefulShutdown: {
+            Task { await wake.signal() }
         }
     }
 }
