@@ -31,6 +31,9 @@ public struct EndToEndRun: Sendable {
         case open(ratePerSecond: Double)
     }
 
+    /// In this process (the default), or as `ayat serve` in a child process measured on its own.
+    public var gateway: GatewayPlacement = .inProcess
+
     public init() {}
 
     public func run() async throws -> EndToEndResult {
@@ -41,38 +44,65 @@ public struct EndToEndRun: Sendable {
         try Self.preparePKI(state, banks: configurations.map(\.code.rawValue), keys: dialect.keys)
 
         var logger = Logger(label: "ayat.bench") { StreamLogHandler.standardError(label: $0) }
-        logger.logLevel = ProcessInfo.processInfo.environment["AYAT_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .error
+        let level = ProcessInfo.processInfo.environment["AYAT_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .error
+        logger.logLevel = level
         let run = self
-        let clock = ContinuousClock()
         PeakMemory.reset()
-        let started = clock.now
-        var result = try await LocalDeployment.run(state: state, banks: configurations, logger: logger) { deployment in
-            let startup = clock.now - started
-            let poolSize: Int
-            switch run.shape {
-            case .closed(let concurrency): poolSize = max(1, concurrency)
-            case .open: poolSize = 256
-            }
-            var configuration = HTTPClient.Configuration()
-            configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = poolSize
-            let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-            do {
-                if run.warmUpOrders > 0 {
-                    _ = try await run.drive(deployment, orders: run.warmUpOrders, shape: .closed(concurrency: min(16, run.warmUpOrders)),
-                                            firstSequence: 1_000_000_000, client: client, progressLabel: nil)
-                }
-                var measured = try await run.drive(deployment, orders: run.orders, shape: run.shape, firstSequence: 0, client: client,
-                                                   progressLabel: run.progress == nil ? nil : "\(run.dialect.name), \(run.banks) banks")
+        var result: EndToEndResult
+        switch gateway {
+        case .inProcess:
+            let clock = ContinuousClock()
+            let started = clock.now
+            result = try await LocalDeployment.run(state: state, banks: configurations, logger: logger) { deployment in
+                let startup = clock.now - started
+                var measured = try await run.measure(DrivenGateway(apiBaseURL: deployment.apiBaseURL, progress: .stateFeed(deployment.gateway.feed)))
                 measured.startup = startup.seconds
-                try await client.shutdown()
                 return measured
-            } catch {
-                try? await client.shutdown()
-                throw error
+            }
+        case .childProcess(let executable):
+            result = try await GatewayChildDeployment.run(
+                state: state, banks: configurations, executable: executable, logger: logger,
+                gatewayEnvironment: ["AYAT_LOG_LEVEL": level.rawValue]
+            ) { deployment in
+                let child = deployment.gateway
+                let follower = EventFeedFollower(baseURL: deployment.apiBaseURL, client: .shared)
+                var measured = try await run.measure(DrivenGateway(
+                    apiBaseURL: deployment.apiBaseURL, progress: .eventFeed(follower),
+                    isRunning: { child.isRunning }, residentMemory: { child.residentMemory() }, memoryLabel: "gateway RSS"
+                ))
+                measured.startup = child.startup.seconds
+                // Read while it runs, just before it is stopped: its whole life's peak.
+                measured.gatewayPeakMemory = child.peakResidentMemory()
+                return measured
             }
         }
         result.peakMemory = PeakMemory.sinceReset()
         return result
+    }
+
+    /// The warm-up orders, then the measured ones, through one HTTP client.
+    private func measure(_ gateway: DrivenGateway) async throws -> EndToEndResult {
+        let poolSize: Int
+        switch shape {
+        case .closed(let concurrency): poolSize = max(1, concurrency)
+        case .open: poolSize = 256
+        }
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = poolSize
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        do {
+            if warmUpOrders > 0 {
+                _ = try await drive(gateway, orders: warmUpOrders, shape: .closed(concurrency: min(16, warmUpOrders)),
+                                    firstSequence: 1_000_000_000, client: client, progressLabel: nil)
+            }
+            let measured = try await drive(gateway, orders: orders, shape: shape, firstSequence: 0, client: client,
+                                           progressLabel: progress == nil ? nil : "\(dialect.name), \(banks) banks")
+            try await client.shutdown()
+            return measured
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
     }
 
     /// Keys of the dialect's type for the gateway and every bank, unless the state has them already.
@@ -87,30 +117,24 @@ public struct EndToEndRun: Sendable {
     }
 
     private func drive(
-        _ deployment: LocalDeployment, orders: Int, shape: Shape, firstSequence: Int, client: HTTPClient, progressLabel: String?
+        _ gateway: DrivenGateway, orders: Int, shape: Shape, firstSequence: Int, client: HTTPClient, progressLabel: String?
     ) async throws -> EndToEndResult {
         let tracker = OrderTracker()
-        let changes = await deployment.gateway.feed.subscribe()
-        let listener = Task {
-            let clock = ContinuousClock()
-            for await change in changes {
-                await tracker.observe(change.orderID, change.state, at: clock.now)
-            }
-        }
+        let listener = try await gateway.follow(into: tracker)
         defer { listener.cancel() }
         let ticker = progressLabel.map { label in
             Task { [progress] in
                 while !Task.isCancelled {
                     try await Task.sleep(for: .seconds(2))
                     let (acked, executed, submitted) = await (tracker.acknowledgedCount, tracker.executedCount, tracker.submittedCount)
-                    let memory = PeakMemory.current().map { " · RSS \(Format.mb($0))" } ?? ""
+                    let memory = gateway.residentMemory().map { " · \(gateway.memoryLabel) \(Format.mb($0))" } ?? ""
                     progress?("  … \(label): \(submitted)/\(orders) accepted, \(acked) acknowledged, \(executed) executed\(memory)")
                 }
             }
         }
         defer { ticker?.cancel() }
 
-        let generator = LoadGenerator(baseURL: deployment.apiBaseURL, banks: banks, tracker: tracker)
+        let generator = LoadGenerator(baseURL: gateway.apiBaseURL, banks: banks, tracker: tracker)
         let clock = ContinuousClock()
         let start = clock.now
         let loadShape: LoadGenerator.Shape
@@ -120,12 +144,18 @@ public struct EndToEndRun: Sendable {
         }
         await generator.run(orders: orders, shape: loadShape, firstSequence: firstSequence, client: client)
         let sent = clock.now - start
+        // Waits for the last order until the run's timeout, or until the gateway has gone.
         let deadline = Task { [timeout] in
-            try await Task.sleep(for: timeout)
+            let clock = ContinuousClock()
+            let end = clock.now + timeout
+            while clock.now < end, gateway.isRunning() {
+                try await Task.sleep(for: .milliseconds(200))
+            }
             await tracker.stopWaiting()
         }
         await tracker.waitUntilFinished(orders)
         deadline.cancel()
+        guard gateway.isRunning() else { throw BenchFailure("the gateway process exited during the run") }
 
         let lastAck = await tracker.lastAcknowledgedAt
         let lastExec = await tracker.lastExecutedAt
@@ -160,9 +190,13 @@ public struct EndToEndResult: Sendable {
     public let executedSeconds: Double
     public let toAcknowledged: LatencySummary
     public let toExecuted: LatencySummary
-    /// From starting the banks and the gateway to the API answering.
+    /// In process, from starting the banks and the gateway to the API answering; in a child
+    /// process, from spawning the gateway to both its ports announced.
     public var startup: Double = 0
+    /// The bench process's peak RSS during the run: with the gateway in process, all of it.
     public var peakMemory: Int = 0
+    /// The gateway process's own peak RSS, when it ran in a child process.
+    public var gatewayPeakMemory: Int?
 
     public var acknowledgedPerSecond: Double { acknowledgedSeconds > 0 ? Double(acknowledged) / acknowledgedSeconds : 0 }
     public var executedPerSecond: Double { executedSeconds > 0 ? Double(executed) / executedSeconds : 0 }

@@ -2,7 +2,8 @@ import AyatCore
 import Histogram
 
 /// Follows every order of a run from the moment its request left the load generator
-/// to its acknowledgement and execution, as announced on the gateway's state feed.
+/// to its acknowledgement and execution, as announced on the gateway's state feed (in process)
+/// or its event feed (over HTTP).
 actor OrderTracker {
     private var started: [OrderID: ContinuousClock.Instant] = [:]
     /// Changes announced before the API's reply named the order (the feed can win that race).
@@ -30,6 +31,11 @@ actor OrderTracker {
     func apiFailed() {
         apiErrors += 1
         resumeIfDone()
+    }
+
+    /// Changes that arrived together (one page of the event feed).
+    func observe(_ changes: [(OrderID, OrderState)], at instant: ContinuousClock.Instant) {
+        for (id, state) in changes { observe(id, state, at: instant) }
     }
 
     func observe(_ id: OrderID, _ state: OrderState, at instant: ContinuousClock.Instant) {

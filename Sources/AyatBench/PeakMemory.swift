@@ -1,3 +1,4 @@
+import AyatSandbox
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -26,21 +27,12 @@ public enum PeakMemory {
 
     /// The high-water mark since the last reset (VmHWM), or the process's whole-life peak.
     public static func sinceReset() -> Int {
-        status("VmHWM:") ?? processPeak()
+        ProcessMemory.peakResident() ?? processPeak()
     }
 
     /// Resident memory now (VmRSS), where the kernel reports it.
     public static func current() -> Int? {
-        status("VmRSS:")
-    }
-
-    /// A `/proc/self/status` line's value in bytes.
-    private static func status(_ field: String) -> Int? {
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-            let line = status.split(separator: "\n").first(where: { $0.hasPrefix(field) }),
-            let kilobytes = Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "")
-        else { return nil }
-        return kilobytes * 1024
+        ProcessMemory.resident()
     }
 
     /// `getrusage(RUSAGE_SELF).ru_maxrss`: the process's peak since it started.

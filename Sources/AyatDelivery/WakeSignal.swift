@@ -1,17 +1,19 @@
 /// Wakes a waiting loop early: a signal sent while nobody waits is kept for the next wait.
-actor WakeSignal {
+public actor WakeSignal {
     /// Set once: the loop finishes what it holds and stops.
     private(set) var isStopped = false
     private var pending = false
     private var waiter: CheckedContinuation<Void, Never>?
     private var generation = 0
 
+    public init() {}
+
     func stop() {
         isStopped = true
         signal()
     }
 
-    func signal() {
+    public func signal() {
         if let waiter {
             self.waiter = nil
             waiter.resume()
@@ -21,7 +23,7 @@ actor WakeSignal {
     }
 
     /// Returns on a signal, on timeout, or when the task is cancelled.
-    func wait(timeout: Duration) async {
+    public func wait(timeout: Duration) async {
         if pending {
             pending = false
             return

@@ -87,13 +87,13 @@ public final class WebhookSender: Service, Sendable {
 
 /// The JSON body of a webhook and of a feed entry: `{type, timestamp, data}` as Standard Webhooks suggests.
 public enum WebhookPayload {
-    public struct Body: Encodable {
+    public struct Body: Codable, Sendable {
         public var id: String
         public var type: String
         public var timestamp: String
         public var sequence: Int64
         public var data: Data
-        public struct Data: Encodable {
+        public struct Data: Codable, Sendable {
             public var caseId: String
             public var orderId: String?
             public var status: String?

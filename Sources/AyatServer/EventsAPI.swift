@@ -3,11 +3,22 @@ import AyatCore
 import AyatDelivery
 import AyatStore
 import Hummingbird
+import ServiceLifecycle
 
 /// `GET /v1/events?after=CURSOR`: the pull feed for case systems that cannot
-/// take webhooks. Same events, same ids, same order as the webhooks.
+/// take webhooks. Same events, same ids, same order as the webhooks. With
+/// `wait=SECONDS` an empty page is held open until an event arrives (a long
+/// poll), so such a case system hears of a change as soon as a webhook would.
 struct EventsAPI: Sendable {
     let store: any GatewayStore
+    /// Wakes a held request when an order changes; without it, a held request only rereads on its interval.
+    let feed: OrderStateFeed?
+
+    /// The longest a request may be held: below the idle timeouts of common proxies.
+    static let maximumWait = 30.0
+    /// A held request rereads at least this often: some events (case updates, deadline and hold
+    /// warnings) are not announced on the feed.
+    static let rereadInterval = Duration.milliseconds(250)
 
     struct Page: Encodable {
         var events: [WebhookPayload.Body]
@@ -43,8 +54,45 @@ struct EventsAPI: Sendable {
             }
             caseID = id
         }
-        let events = try await store.events(after: after, limit: limit, caseID: caseID)
+        var wait = Duration.zero
+        if let text = query["wait"].map(String.init) {
+            guard let seconds = Double(text), seconds.isFinite, (0...Self.maximumWait).contains(seconds) else {
+                throw Problem(type: "invalid-wait", title: "Invalid wait", status: 400,
+                              detail: "wait must be 0 to \(Int(Self.maximumWait)) seconds (decimals allowed)", field: "wait")
+            }
+            wait = .seconds(seconds)
+        }
+        let events = try await events(after: after, limit: limit, caseID: caseID, waitingUpTo: wait)
         let page = Page(events: events.map(WebhookPayload.body), next: String(events.last?.sequence ?? after))
         return OrdersAPI.json(status: .ok, body: Array(try JSONEncoder.api.encode(page)), location: nil)
+    }
+
+    /// The page after `cursor`; when it is empty, rereads on every feed change and every
+    /// `rereadInterval` until it is not, or `wait` has passed.
+    private func events(after cursor: Int64, limit: Int, caseID: CaseID?, waitingUpTo wait: Duration) async throws -> [GatewayEvent] {
+        let first = try await store.events(after: cursor, limit: limit, caseID: caseID)
+        guard first.isEmpty, wait > .zero else { return first }
+        let clock = ContinuousClock()
+        let deadline = clock.now + wait
+        let wake = WakeSignal()
+        // Subscribed before the first reread: a change committed in between still counts.
+        let changes = await feed?.subscribe()
+        // A stopping gateway answers held requests at once: the server waits for them before it stops.
+        return try await withGracefulShutdownHandler {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                if let changes {
+                    group.addTask { for await _ in changes { await wake.signal() } }
+                }
+                defer { group.cancelAll() }
+                while true {
+                    let events = try await store.events(after: cursor, limit: limit, caseID: caseID)
+                    let remaining = deadline - clock.now
+                    if !events.isEmpty || remaining <= .zero || Task.isCancelled || Task.isShuttingDownGracefully { return events }
+                    await wake.wait(timeout: min(remaining, Self.rereadInterval))
+                }
+            }
+        } onGracefulShutdown: {
+            Task { await wake.signal() }
+        }
     }
 }

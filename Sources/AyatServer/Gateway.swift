@@ -91,7 +91,7 @@ public final class Gateway: Sendable {
         }
         self.orders = OrdersAPI(
             store: store, banks: banks, centreID: configuration.centreID, intake: intake, onAccepted: { dispatcher.nudge() },
-            flows: dispatcher.flows, atRiskMargin: watch.atRiskMargin, holdPolicy: watch.legalHold
+            flows: dispatcher.flows, atRiskMargin: watch.atRiskMargin, holdPolicy: watch.legalHold, feed: feed
         )
         self.inbound = InboundAPI(store: store, banks: banks, feed: feed, clientIssuers: clientIssuers)
         self.auditLog = AuditLog(

@@ -16,6 +16,8 @@ public struct OrdersAPI: Sendable {
     let intake: OrderIntake
     /// Called once an order is durable, so the dispatcher need not wait for its next poll.
     let onAccepted: @Sendable () -> Void
+    /// Where accepted orders are announced, so that held event-feed requests answer at once.
+    let feed: OrderStateFeed?
 
     /// The largest order body accepted; a freeze order is well under 2 KB.
     static let maxBodyBytes = 64 * 1024
@@ -27,7 +29,7 @@ public struct OrdersAPI: Sendable {
     public init(
         store: any GatewayStore, banks: BankDirectory, centreID: String, intake: OrderIntake? = nil, onAccepted: @escaping @Sendable () -> Void,
         flows: [BankCode: BankFlow] = [:], atRiskMargin: TimeInterval = DeadlineState.atRiskMargin,
-        holdPolicy: GatewayConfiguration.LegalHold = .init()
+        holdPolicy: GatewayConfiguration.LegalHold = .init(), feed: OrderStateFeed? = nil
     ) {
         self.store = store
         self.flows = flows
@@ -37,6 +39,7 @@ public struct OrdersAPI: Sendable {
         self.centreID = centreID
         self.intake = intake ?? OrderIntake(store: store, banks: banks, centreID: centreID)
         self.onAccepted = onAccepted
+        self.feed = feed
     }
 
     func addRoutes(to router: Router<some RequestContext>) {
@@ -45,7 +48,7 @@ public struct OrdersAPI: Sendable {
         router.post("/v1/orders/:id/cancel") { request, context in try await self.cancel(request, context: context) }
         router.post("/v1/orders/:id/retry") { request, context in try await self.retry(request, context: context) }
         CasesAPI(store: store, holdPolicy: holdPolicy, atRiskMargin: atRiskMargin).addRoutes(to: router)
-        EventsAPI(store: store).addRoutes(to: router)
+        EventsAPI(store: store, feed: feed).addRoutes(to: router)
         BanksAPI(banks: banks, flows: flows, store: store).addRoutes(to: router)
     }
 
@@ -99,6 +102,7 @@ public struct OrdersAPI: Sendable {
         switch outcome {
         case .created:
             onAccepted()
+            await feed?.publish(.init(orderID: order.id, state: .accepted))
             context.logger.info("order accepted", metadata: ["order": "\(order.id)", "bank": "\(order.bank)", "case": "\(order.caseID)"])
             return Self.json(status: .accepted, body: responseBody, location: "/v1/orders/\(order.id)")
         case .replayed(let record):

@@ -1,5 +1,6 @@
 import ArgumentParser
 import AyatBench
+import AyatSandbox
 import Foundation
 
 /// `ayat bench suite`: every end-to-end scenario, with the machine's raw signing rate beside it.
@@ -8,8 +9,9 @@ struct BenchSuiteCommand: AsyncParsableCommand {
         commandName: "suite",
         abstract: "Run every end-to-end scenario on loopback and print throughput, latency percentiles, start-up and peak memory.",
         discussion: """
-            Starts simulated banks and the gateway in this process on 127.0.0.1 (mutual TLS, real signatures, a real \
-            SQLite file) and drives the HTTP API. Scenarios: (1) throughput per dialect (rsa-xml, ecdsa-xml, es256-jws), \
+            Starts simulated banks in this process and the gateway as a child process (`ayat serve`) on 127.0.0.1 \
+            (mutual TLS, real signatures, a real SQLite file), drives the HTTP API and follows the event feed; \
+            start-up and peak RSS are the gateway process's own (--gateway-in-process runs it beside the banks). Scenarios: (1) throughput per dialect (rsa-xml, ecdsa-xml, es256-jws), \
             (2) latency at a fixed open-loop rate, (3) dispatch rate with a small and a large backlog pending, and \
             start-up with the large backlog stored, (4) 1, 10 and 50 banks, (5) a 4-hop chase, (6) peak RSS of each. \
             Beside them, `openssl speed rsa2048 ecdsap256` on one and two cores and python xmlsec signing the same \
@@ -30,6 +32,8 @@ struct BenchSuiteCommand: AsyncParsableCommand {
     @Option(help: "Scenarios to run, comma-separated (\(BenchSuite.Scenario.allCases.map(\.rawValue).joined(separator: ", "))).") var scenarios: String?
     @Flag(help: "A few hundred orders in all, no baselines: proves the suite runs (CI).") var smoke = false
     @Flag(help: "Skip openssl speed and python xmlsec.") var noBaselines = false
+    @Flag(help: "Run the gateway inside this process, beside the banks and the load generator (peak RSS then counts all three).")
+    var gatewayInProcess = false
 
     func run() async throws {
         var options = smoke ? BenchSuite.Options.smoke : BenchSuite.Options()
@@ -65,6 +69,7 @@ struct BenchSuiteCommand: AsyncParsableCommand {
             })
         }
         if noBaselines { options.baselines = false }
+        options.gateway = gatewayInProcess ? .inProcess : .childProcess(executable: GatewayProcess.currentExecutable())
 
         BenchOutput.line("ayat bench suite · \(Self.buildKind) build · \(ProcessInfo.processInfo.activeProcessorCount) cores · \(Date())")
         let outcome = try await BenchSuite(options: options, output: BenchOutput.line).run()
@@ -99,6 +104,8 @@ struct BenchRunCommand: AsyncParsableCommand {
     @Option(help: "Orders to send.") var orders = 2000
     @Option(help: "Open loop: orders per second, sent on schedule whatever the gateway's pace.") var rate: Double?
     @Option(help: "callback, sync or poll.") var ackMode = "callback"
+    @Flag(help: "Run the gateway as a child process (`ayat serve`), so its start-up and peak RSS are measured on their own; the run follows its event feed.")
+    var gatewayProcess = false
 
     func run() async throws {
         guard let benchDialect = BenchDialect(named: dialect) else { throw ValidationError("unknown dialect \(dialect)") }
@@ -110,12 +117,17 @@ struct BenchRunCommand: AsyncParsableCommand {
         run.ackMode = ackMode
         run.shape = rate.map { .open(ratePerSecond: $0) } ?? .closed(concurrency: concurrency)
         run.progress = BenchOutput.line
+        if gatewayProcess { run.gateway = .childProcess(executable: GatewayProcess.currentExecutable()) }
         let result = try await run.run()
         print("\(benchDialect), \(banks) banks, \(orders) orders: \(result.executed) executed, \(result.refused) refused, \(result.apiErrors) API errors")
         print("accepted/s \(Int(result.acceptedPerSecond))  acknowledged/s \(Int(result.acknowledgedPerSecond))  executed/s \(Int(result.executedPerSecond))")
         print("accept→acknowledged \(result.toAcknowledged.line)")
         print("accept→executed     \(result.toExecuted.line)")
-        print("start-up \(String(format: "%.2f", result.startup)) s · peak RSS \(result.peakMemory / 1_048_576) MB")
+        if let gatewayPeak = result.gatewayPeakMemory {
+            print("gateway process: start-up \(String(format: "%.2f", result.startup)) s (spawn → ports announced) · gateway process peak RSS \(gatewayPeak / 1_048_576) MB · bench process (banks, load generator) peak RSS \(result.peakMemory / 1_048_576) MB")
+        } else {
+            print("start-up \(String(format: "%.2f", result.startup)) s · peak RSS \(result.peakMemory / 1_048_576) MB (the whole process: gateway, banks, load generator)")
+        }
         guard result.complete else { throw CommandFailure("not every order was executed") }
     }
 }

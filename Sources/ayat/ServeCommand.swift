@@ -15,6 +15,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Port for the API (default: from gateway.yaml).", valueName: "PORT"))
     var port: Int?
 
+    @Flag(name: .customLong("stop-at-stdin-eof"), help: "Stop gracefully when standard input reaches end of file: a supervisor holding the other end of a pipe takes the gateway down with it, even when the supervisor is killed.")
+    var stopAtStdinEOF = false
+
     func run() async throws {
         let logger = Console.logger("ayat.serve")
         let gateway = try Gateway(state: state.directory, logger: logger)
@@ -26,9 +29,11 @@ struct ServeCommand: AsyncParsableCommand {
         let inbound = try gateway.inboundApplication(onRunning: { port in
             announce("ayat gateway: bank callbacks (mutual TLS) on \(gateway.configuration.listenHost):\(port)")
         })
-        let group = ServiceGroup(configuration: .init(
-            services: [application, inbound] + gateway.workers, gracefulShutdownSignals: [.sigint, .sigterm], logger: logger
-        ))
+        var services = ([application, inbound] + gateway.workers).map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
+        if stopAtStdinEOF {
+            services.append(.init(service: StandardInputWatch(), successTerminationBehavior: .gracefullyShutdownGroup))
+        }
+        let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigint, .sigterm], logger: logger))
         try await group.run()
         await gateway.shutdown()
     }

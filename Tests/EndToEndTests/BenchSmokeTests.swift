@@ -1,16 +1,20 @@
 import AyatBench
+import AyatSandbox
 import AyatServer
 import AyatStore
 import Foundation
 import Testing
 
-/// `ayat bench suite --smoke` in-process: every scenario with a few hundred orders in all, so
-/// the benchmark cannot rot. It asserts that every order went through, never how fast.
+/// `ayat bench suite --smoke`: every scenario with a few hundred orders in all, the gateway as a
+/// child process (`ayat serve`) as the suite runs it, so the benchmark cannot rot. It asserts that
+/// every order went through and the gateway's memory was read, never how fast.
 @Suite("Benchmark smoke run")
 struct BenchSmokeTests {
-    @Test("every scenario of the bench suite runs and executes every order")
+    @Test("every scenario of the bench suite runs and executes every order, the gateway in a child process measured on its own")
     func smokeSuite() async throws {
-        let options = BenchSuite.Options.smoke
+        var options = BenchSuite.Options.smoke
+        let executable = try #require(GatewayProcess.executable(), "the ayat executable was not found beside the test binary: build it (swift build --build-tests) or set AYAT_EXECUTABLE")
+        options.gateway = .childProcess(executable: executable)
         let lines = LineCollector()
         let outcome = try await BenchSuite(options: options, output: { lines.append($0) }).run()
 
@@ -24,8 +28,10 @@ struct BenchSmokeTests {
             #expect(result.toAcknowledged.count == UInt64(result.orders), "\(label): every order has an accept→acknowledged sample")
             #expect(result.toExecuted.count == UInt64(result.orders), "\(label): every order has an accept→executed sample")
             #expect(result.peakMemory > 0, "\(label): peak RSS measured")
+            #expect((result.gatewayPeakMemory ?? 0) > 0, "\(label): the gateway process's peak RSS was read")
         }
         #expect(outcome.runs.contains { $0.label.hasPrefix("stored") && $0.result.startup > 0 })
+        #expect(lines.all.contains { $0.contains("gateway process peak RSS") })
         // The chase scenario froze every hop of every chase it timed.
         #expect(outcome.chaseComplete)
         #expect(lines.all.contains { $0.contains("2 chases, every hop frozen: true") })

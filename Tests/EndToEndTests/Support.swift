@@ -118,21 +118,12 @@ func waitOnFeed<T: Sendable>(
     explain: @Sendable () async throws -> String
 ) async throws -> T {
     let changes = await deployment.gateway.feed.subscribe()
-    let found = try await withThrowingTaskGroup(of: T?.self) { group in
-        group.addTask {
+    let found = try await value(within: timeout) {
+        if let value = try await check() { return value }
+        for await _ in changes {
             if let value = try await check() { return value }
-            for await _ in changes {
-                if let value = try await check() { return value }
-            }
-            return nil
         }
-        group.addTask {
-            try await Task.sleep(for: timeout)
-            return nil
-        }
-        let first = try await group.next() ?? nil
-        group.cancelAll()
-        return first
+        return nil
     }
     guard let found else { throw TimedOut(description: try await explain()) }
     return found

@@ -1,0 +1,64 @@
+import AsyncHTTPClient
+import AyatCore
+import AyatDelivery
+import Foundation
+import NIOCore
+
+/// Follows a gateway's event feed over HTTP, as a case system without webhooks would
+/// (`GET /v1/events?after=…&limit=1000&wait=5`, one request after another), and tells the
+/// tracker every order state change the moment its page arrives.
+struct EventFeedFollower: Sendable {
+    let baseURL: String
+    let client: HTTPClient
+
+    static let pageSize = 1000
+    /// Seconds an empty page is held by the gateway before it answers.
+    static let wait = 5
+
+    private struct Page: Decodable {
+        var events: [WebhookPayload.Body]
+        var next: String
+    }
+
+    /// The cursor after the newest event stored now: a run follows what happens from here on.
+    func currentCursor() async throws -> Int64 {
+        var cursor: Int64 = 0
+        while true {
+            let page = try await page(after: cursor, wait: 0)
+            cursor = Int64(page.next) ?? cursor
+            if page.events.count < Self.pageSize { return cursor }
+        }
+    }
+
+    /// Reads on from `cursor` until the task is cancelled. A failed request is tried again
+    /// shortly: whether the gateway is gone is for the run to decide, not the follower.
+    func follow(from cursor: Int64, into tracker: OrderTracker) async {
+        var cursor = cursor
+        let clock = ContinuousClock()
+        while !Task.isCancelled {
+            do {
+                let page = try await page(after: cursor, wait: Self.wait)
+                let arrived = clock.now
+                // `order.<state>` events are the state changes; the others (retried, at-risk, …) repeat a state.
+                let changes = page.events.compactMap { event -> (OrderID, OrderState)? in
+                    guard let status = event.data.status, event.type == "order.\(status)", let id = event.data.orderId else { return nil }
+                    return (OrderID(rawValue: id), OrderState(rawValue: status))
+                }
+                await tracker.observe(changes, at: arrived)
+                cursor = Int64(page.next) ?? cursor
+            } catch {
+                try? await Task.sleep(for: .milliseconds(100))
+            }
+        }
+    }
+
+    private func page(after cursor: Int64, wait: Int) async throws -> Page {
+        let request = HTTPClientRequest(url: "\(baseURL)/v1/events?after=\(cursor)&limit=\(Self.pageSize)&wait=\(wait)")
+        let response = try await client.execute(request, timeout: .seconds(Int64(wait) + 30))
+        let body = try await response.body.collect(upTo: 64 << 20)
+        guard response.status.code == 200 else {
+            throw BenchFailure("GET /v1/events answered \(response.status.code): \(String(buffer: body).prefix(300))")
+        }
+        return try JSONDecoder().decode(Page.self, from: Data(body.readableBytesView))
+    }
+}
