@@ -12,12 +12,15 @@ public struct OrderIntake: Sendable {
     let centreID: String
     /// Where new deliveries go at once, when a dispatcher is running.
     let handoff: DeliveryHandoff?
+    /// Where new orders are announced, so that held event-feed requests answer at once.
+    let feed: OrderStateFeed?
 
-    public init(store: any GatewayStore, banks: BankDirectory, centreID: String, handoff: DeliveryHandoff? = nil) {
+    public init(store: any GatewayStore, banks: BankDirectory, centreID: String, handoff: DeliveryHandoff? = nil, feed: OrderStateFeed? = nil) {
         self.store = store
         self.banks = banks
         self.centreID = centreID
         self.handoff = handoff
+        self.feed = feed
     }
 
     /// Why an order could not be taken in.
@@ -64,7 +67,7 @@ public struct OrderIntake: Sendable {
     }
 
     /// Stores a prepared order with its message, its first delivery and the answer `respond`
-    /// builds; hands the delivery to the dispatcher when the order is new.
+    /// builds; when the order is new, hands the delivery to the dispatcher and announces the order.
     public func store(
         _ prepared: Prepared, idempotencyKey: String?, requestHash: String,
         respond: (Order, MessageID) throws -> (status: Int, body: [UInt8])
@@ -77,12 +80,14 @@ public struct OrderIntake: Sendable {
             idempotency: idempotencyKey.map { IdempotencyRecord(key: $0, requestHash: requestHash, status: answer.status, body: answer.body) },
             lease: lease
         ))
-        if outcome == .created, let lease, let handoff {
+        guard outcome == .created else { return (outcome, answer.body) }
+        if let lease, let handoff {
             handoff.hand(ClaimedDelivery(
                 purpose: .send, message: prepared.outbound, messageID: prepared.messageID, order: order, state: .accepted, attempt: 1,
                 leaseOwner: lease.owner, leaseUntil: lease.until, giveUpAt: nil
             ))
         }
+        await feed?.publish(.init(orderID: order.id, state: .accepted))
         return (outcome, answer.body)
     }
 

@@ -63,7 +63,7 @@ public final class Gateway: Sendable {
         let banks = BankDirectory(links)
         let feed = OrderStateFeed()
         let handoff = DeliveryHandoff()
-        let intake = OrderIntake(store: store, banks: banks, centreID: configuration.centreID, handoff: handoff)
+        let intake = OrderIntake(store: store, banks: banks, centreID: configuration.centreID, handoff: handoff, feed: feed)
         let dispatcher = Dispatcher(store: store, banks: banks, feed: feed, settings: dispatcherSettings, logger: logger, intake: intake,
                                     handoff: handoff)
         self.configuration = configuration

@@ -16,7 +16,7 @@ public struct OrdersAPI: Sendable {
     let intake: OrderIntake
     /// Called once an order is durable, so the dispatcher need not wait for its next poll.
     let onAccepted: @Sendable () -> Void
-    /// Where accepted orders are announced, so that held event-feed requests answer at once.
+    /// Wakes held event-feed requests when an order changes.
     let feed: OrderStateFeed?
 
     /// The largest order body accepted; a freeze order is well under 2 KB.
@@ -102,7 +102,6 @@ public struct OrdersAPI: Sendable {
         switch outcome {
         case .created:
             onAccepted()
-            await feed?.publish(.init(orderID: order.id, state: .accepted))
             context.logger.info("order accepted", metadata: ["order": "\(order.id)", "bank": "\(order.bank)", "case": "\(order.caseID)"])
             return Self.json(status: .accepted, body: responseBody, location: "/v1/orders/\(order.id)")
         case .replayed(let record):
