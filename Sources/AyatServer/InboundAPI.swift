@@ -19,6 +19,7 @@ public struct InboundAPI: Sendable {
     let feed: OrderStateFeed
     /// Per bank, the issuers (subject names of its TLS trust roots) its client certificate must come from.
     let clientIssuers: [BankCode: Set<[UInt8]>]
+    private let peerIssuers = PeerIssuerCache()
 
     public static func resultsPath(for bank: BankCode) -> String { "/v1/banks/\(bank)/results" }
 
@@ -41,8 +42,7 @@ public struct InboundAPI: Sendable {
         }
         // The TLS layer accepted a certificate from some bank's CA; it must be this bank's.
         if let issuers = clientIssuers[bank] {
-            let issuer = try await context.peerCertificate().flatMap { try? Certificate(derEncoded: $0.toDERBytes()) }
-                .map { Self.derName($0.issuer) }
+            let issuer = try await context.peerCertificate().flatMap { try? peerIssuers.issuer(ofCertificate: $0.toDERBytes()) }
             guard let issuer, issuers.contains(issuer) else {
                 context.logger.warning("refused a callback over another bank's TLS certificate", metadata: ["bank": "\(bank)"])
                 throw Problem(type: "wrong-client-certificate", title: "Client certificate is not this bank's", status: 403,
@@ -64,10 +64,10 @@ public struct InboundAPI: Sendable {
             throw Problem(type: "wrong-bank", title: "Message from another bank", status: 400,
                           detail: "the message says it is from bank \(reply.bank), posted to bank \(bank)'s endpoint")
         }
-        guard let orderID = try await store.orderID(forMessage: reply.originalMessageID),
-              let record = try await store.order(orderID), record.order.bank == bank else {
+        guard let record = try await store.order(sentAs: reply.originalMessageID), record.order.bank == bank else {
             throw Problem.notFound("no message \(reply.originalMessageID) was sent to bank \(bank)")
         }
+        let orderID = record.order.id
         let inbound = StoredMessage(
             messageID: reply.messageID, orderID: orderID, direction: .inbound, bank: bank, dialect: link.codec.dialect.rawValue,
             kind: reply.kind, contentType: request.headers[.contentType] ?? "application/octet-stream", recordedAt: now,

@@ -29,8 +29,8 @@ public protocol GatewayStore: AuditLogStore {
     /// Stores a re-signed version of a delivery's message (audit leaf included) and sends that from now on.
     func replaceMessage(of delivery: MessageID, with message: StoredMessage, caseID: CaseID) async throws
 
-    /// The order an outbound message belongs to.
-    func orderID(forMessage id: MessageID) async throws -> OrderID?
+    /// The order an outbound message belongs to, in one read (a bank's callback names only the message).
+    func order(sentAs id: MessageID) async throws -> OrderRecord?
 
     /// When the earliest pending delivery becomes due (or its lease expires).
     func nextDeliveryDue() async throws -> Date?

@@ -177,8 +177,9 @@ struct StoreFixture {
         for submission in submissions.prefix(20) {
             #expect(try await fixture.store.messages(of: submission.order.id).count == 1)
             #expect(try await fixture.store.timeline(of: submission.order.id).map(\.event) == ["accepted"])
+            #expect(try await fixture.store.order(sentAs: try #require(submission.outbound.messageID))?.order == submission.order)
         }
-        #expect(try await fixture.store.orderID(forMessage: try #require(clash.outbound.messageID)) == nil)
+        #expect(try await fixture.store.order(sentAs: try #require(clash.outbound.messageID)) == nil)
         #expect(try await fixture.store.auditSize() == 200)
         #expect(try await fixture.store.claimDueDeliveries(now: Date(), limit: 1000, leaseDuration: 30, owner: "a").count == 200)
     }
