@@ -222,9 +222,11 @@ public struct BenchSuite: Sendable {
     // MARK: Reporting
 
     /// The machine's raw rates and xmlsec1's, measured before the scenarios.
-    struct Reference: Sendable {
+    /// The machine's raw signing rates, measured in the same run, that Ayat's figures are stated against.
+    public struct Reference: Sendable {
         var openssl: OpenSSLSpeed?
         var xmlsec: [String: PythonBaselines.Rates] = [:]
+        public init() {}
     }
 
     private func measureBaselines(in scratch: URL) -> Reference {
@@ -264,38 +266,8 @@ public struct BenchSuite: Sendable {
     }
 
     private func report(_ result: EndToEndResult, reference: Reference) {
-        let label = "\(result.dialect.name), \(result.banks) bank\(result.banks == 1 ? "" : "s")"
-        var shape: String
-        switch result.shape {
-        case .closed(let concurrency): shape = "closed loop \(concurrency)"
-        case .open(let rate): shape = "open loop \(Format.rate(rate))/s"
-        }
-        shape += ", \(result.orders) orders"
-        output("  \(label) · \(shape)")
-        output("    finished: \(result.executed) executed, \(result.refused) refused, \(result.apiErrors) API errors\(result.complete ? "" : "  ← NOT every order executed")")
-        var rateLine = "    accepted/s \(Format.rate(result.acceptedPerSecond))  acknowledged/s \(Format.rate(result.acknowledgedPerSecond))  executed/s \(Format.rate(result.executedPerSecond))"
-        let algorithm = result.dialect.opensslAlgorithm
-        var ratios = [String]()
-        if let two = reference.openssl?.rate(algorithm, cores: 2) {
-            let signatures = Double(result.ackMode == "sync" ? 2 : 3)
-            ratios.append("\(Format.ratio(result.acknowledgedPerSecond / two.sign)) openssl \(algorithm) sign/s on 2 cores (\(Format.ratio(result.acknowledgedPerSecond * signatures / two.sign)) counting the \(Int(signatures)) signatures each order takes)")
-        }
-        if result.dialect.dialect == .xmlEnveloped || result.dialect.dialect == .iso20022BAH, let xmlsec = reference.xmlsec[algorithm] {
-            ratios.append("\(Format.ratio(result.acknowledgedPerSecond / xmlsec.sign)) python xmlsec sign/s on 1 core")
-        }
-        if let target = Self.throughputTarget[result.dialect.name], case .closed = result.shape {
-            ratios.append("\(Format.ratio(result.acknowledgedPerSecond / target)) the \(Int(target))/s target")
-        }
-        if !ratios.isEmpty { rateLine += "\n    acknowledged/s = " + ratios.joined(separator: "; ") }
-        output(rateLine)
-        output("    accept→acknowledged \(result.toAcknowledged.line)")
-        output("    accept→executed     \(result.toExecuted.line)")
-        if let gatewayPeak = result.gatewayPeakMemory {
-            output("    gateway process: start-up \(Format.seconds(result.startup)) (spawn → ports announced) · gateway process peak RSS \(Format.mb(gatewayPeak)) · bench process (banks, load generator) peak RSS \(Format.mb(result.peakMemory))")
-        } else {
-            output("    start-up \(Format.seconds(result.startup)) · peak RSS \(Format.mb(result.peakMemory)) (process peak so far \(Format.mb(PeakMemory.processPeak())))")
-        }
+        let lines = result.report(reference: reference)
+        output("  " + lines[0])
+        for line in lines.dropFirst() { output("    " + line) }
     }
-
-    static let throughputTarget: [String: Double] = ["rsa-xml": 2000, "es256-jws": 6000]
 }

@@ -19,6 +19,8 @@ struct DrivenGateway: Sendable {
     var residentMemory: @Sendable () -> Int? = { PeakMemory.current() }
     /// Whose memory `residentMemory` reads.
     var memoryLabel = "RSS"
+    /// CPU seconds the gateway's own process has used; nil when the gateway runs in this one.
+    var gatewayCPU: @Sendable () -> Double? = { nil }
 
     /// Starts telling `tracker` of every order change from now on; the task runs until cancelled.
     func follow(into tracker: OrderTracker) async throws -> Task<Void, Never> {

@@ -68,7 +68,8 @@ public struct EndToEndRun: Sendable {
                 let follower = EventFeedFollower(baseURL: deployment.apiBaseURL, client: .shared)
                 var measured = try await run.measure(DrivenGateway(
                     apiBaseURL: deployment.apiBaseURL, progress: .eventFeed(follower),
-                    isRunning: { child.isRunning }, residentMemory: { child.residentMemory() }, memoryLabel: "gateway RSS"
+                    isRunning: { child.isRunning }, residentMemory: { child.residentMemory() }, memoryLabel: "gateway RSS",
+                    gatewayCPU: { child.cpuSeconds() }
                 ))
                 measured.startup = child.startup.seconds
                 // Read while it runs, just before it is stopped: its whole life's peak.
@@ -135,6 +136,7 @@ public struct EndToEndRun: Sendable {
         defer { ticker?.cancel() }
 
         let generator = LoadGenerator(baseURL: gateway.apiBaseURL, banks: banks, tracker: tracker)
+        let cpuAtStart = (bench: ProcessCPU.seconds(), gateway: gateway.gatewayCPU())
         let clock = ContinuousClock()
         let start = clock.now
         let loadShape: LoadGenerator.Shape
@@ -156,6 +158,7 @@ public struct EndToEndRun: Sendable {
         await tracker.waitUntilFinished(orders)
         deadline.cancel()
         guard gateway.isRunning() else { throw BenchFailure("the gateway process exited during the run") }
+        let cpu = (bench: ProcessCPU.seconds(), gateway: gateway.gatewayCPU())
 
         let lastAck = await tracker.lastAcknowledgedAt
         let lastExec = await tracker.lastExecutedAt
@@ -167,9 +170,17 @@ public struct EndToEndRun: Sendable {
             acknowledgedSeconds: lastAck.map { ($0 - start).seconds } ?? 0,
             executedSeconds: lastExec.map { ($0 - start).seconds } ?? 0,
             toAcknowledged: LatencySummary(await tracker.toAcknowledged),
-            toExecuted: LatencySummary(await tracker.toExecuted)
+            toExecuted: LatencySummary(await tracker.toExecuted),
+            cpuSeconds: zip(cpu.bench, cpuAtStart.bench).map { $0 - $1 },
+            gatewayCPUSeconds: zip(cpu.gateway, cpuAtStart.gateway).map { $0 - $1 }
         )
     }
+}
+
+/// Both values, or nil.
+private func zip<A, B>(_ a: A?, _ b: B?) -> (A, B)? {
+    guard let a, let b else { return nil }
+    return (a, b)
 }
 
 /// What one end-to-end run measured.
@@ -190,6 +201,11 @@ public struct EndToEndResult: Sendable {
     public let executedSeconds: Double
     public let toAcknowledged: LatencySummary
     public let toExecuted: LatencySummary
+    /// CPU seconds this process used from the first request until every order finished:
+    /// with the gateway in process, all of it; otherwise the banks, the load generator and the feed follower.
+    public let cpuSeconds: Double?
+    /// CPU seconds the gateway's own process used over the same span, when it ran in one.
+    public let gatewayCPUSeconds: Double?
     /// In process, from starting the banks and the gateway to the API answering; in a child
     /// process, from spawning the gateway to both its ports announced.
     public var startup: Double = 0
@@ -201,6 +217,11 @@ public struct EndToEndResult: Sendable {
     public var acknowledgedPerSecond: Double { acknowledgedSeconds > 0 ? Double(acknowledged) / acknowledgedSeconds : 0 }
     public var executedPerSecond: Double { executedSeconds > 0 ? Double(executed) / executedSeconds : 0 }
     public var acceptedPerSecond: Double { sendingSeconds > 0 ? Double(orders - apiErrors) / sendingSeconds : 0 }
+    /// Milliseconds of CPU per order, every process of the run together.
+    public var cpuPerOrder: Double? {
+        guard let cpuSeconds, orders > 0 else { return nil }
+        return (cpuSeconds + (gatewayCPUSeconds ?? 0)) * 1000 / Double(orders)
+    }
     /// Every order executed: none refused, none lost.
     public var complete: Bool { executed == orders && refused == 0 && apiErrors == 0 }
 }

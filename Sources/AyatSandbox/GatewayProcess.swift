@@ -129,6 +129,11 @@ public final class GatewayProcess: @unchecked Sendable {
         ProcessMemory.peakResident(pid: pid)
     }
 
+    /// CPU seconds the gateway has used since it started, while it runs.
+    public func cpuSeconds() -> Double? {
+        ProcessCPU.seconds(pid: pid)
+    }
+
     /// SIGKILL: no graceful shutdown, nothing flushed; what a power cut does.
     public func crash() async throws {
         Self.signal(process, SIGKILL)

@@ -119,15 +119,7 @@ struct BenchRunCommand: AsyncParsableCommand {
         run.progress = BenchOutput.line
         if gatewayProcess { run.gateway = .childProcess(executable: GatewayProcess.currentExecutable()) }
         let result = try await run.run()
-        print("\(benchDialect), \(banks) banks, \(orders) orders: \(result.executed) executed, \(result.refused) refused, \(result.apiErrors) API errors")
-        print("accepted/s \(Int(result.acceptedPerSecond))  acknowledged/s \(Int(result.acknowledgedPerSecond))  executed/s \(Int(result.executedPerSecond))")
-        print("accept→acknowledged \(result.toAcknowledged.line)")
-        print("accept→executed     \(result.toExecuted.line)")
-        if let gatewayPeak = result.gatewayPeakMemory {
-            print("gateway process: start-up \(String(format: "%.2f", result.startup)) s (spawn → ports announced) · gateway process peak RSS \(gatewayPeak / 1_048_576) MB · bench process (banks, load generator) peak RSS \(result.peakMemory / 1_048_576) MB")
-        } else {
-            print("start-up \(String(format: "%.2f", result.startup)) s · peak RSS \(result.peakMemory / 1_048_576) MB (the whole process: gateway, banks, load generator)")
-        }
+        for line in result.report() { print(line) }
         guard result.complete else { throw CommandFailure("not every order was executed") }
     }
 }

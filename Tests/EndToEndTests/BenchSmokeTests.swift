@@ -29,9 +29,12 @@ struct BenchSmokeTests {
             #expect(result.toExecuted.count == UInt64(result.orders), "\(label): every order has an accept→executed sample")
             #expect(result.peakMemory > 0, "\(label): peak RSS measured")
             #expect((result.gatewayPeakMemory ?? 0) > 0, "\(label): the gateway process's peak RSS was read")
+            #expect((result.gatewayCPUSeconds ?? 0) > 0, "\(label): the gateway process's CPU time was read")
+            #expect((result.cpuPerOrder ?? 0) > 0, "\(label): CPU per order measured")
         }
         #expect(outcome.runs.contains { $0.label.hasPrefix("stored") && $0.result.startup > 0 })
         #expect(lines.all.contains { $0.contains("gateway process peak RSS") })
+        #expect(lines.all.contains { $0.contains("CPU per order") && $0.contains("gateway ") })
         // The chase scenario froze every hop of every chase it timed.
         #expect(outcome.chaseComplete)
         #expect(lines.all.contains { $0.contains("2 chases, every hop frozen: true") })
