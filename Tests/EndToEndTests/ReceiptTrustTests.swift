@@ -70,6 +70,9 @@ import AyatTransport
             let owner = try client("004")
             let unsigned = try await owner.post(url, body: Array("<x/>".utf8), contentType: "application/xml")
             #expect(unsigned.status == 400)
+            // Issuers are remembered per certificate: with both seen, each is still judged as its own.
+            #expect(try await intruder.post(url, body: Array("<x/>".utf8), contentType: "application/xml").status == 403)
+            #expect(try await owner.post(url, body: Array("<x/>".utf8), contentType: "application/xml").status == 400)
             try await intruder.shutdown()
             try await owner.shutdown()
         }
