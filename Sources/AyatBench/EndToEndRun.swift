@@ -171,14 +171,14 @@ public struct EndToEndRun: Sendable {
             executedSeconds: lastExec.map { ($0 - start).seconds } ?? 0,
             toAcknowledged: LatencySummary(await tracker.toAcknowledged),
             toExecuted: LatencySummary(await tracker.toExecuted),
-            cpuSeconds: zip(cpu.bench, cpuAtStart.bench).map { $0 - $1 },
-            gatewayCPUSeconds: zip(cpu.gateway, cpuAtStart.gateway).map { $0 - $1 }
+            cpuSeconds: both(cpu.bench, cpuAtStart.bench).map { $0 - $1 },
+            gatewayCPUSeconds: both(cpu.gateway, cpuAtStart.gateway).map { $0 - $1 }
         )
     }
 }
 
 /// Both values, or nil.
-private func zip<A, B>(_ a: A?, _ b: B?) -> (A, B)? {
+private func both<A, B>(_ a: A?, _ b: B?) -> (A, B)? {
     guard let a, let b else { return nil }
     return (a, b)
 }
