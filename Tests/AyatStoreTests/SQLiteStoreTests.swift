@@ -46,6 +46,14 @@ struct StoreFixture {
         #expect(try await reopened.pool.write { try Int.fetchOne($0, sql: "PRAGMA synchronous") } == 2)
     }
 
+    /// Group commit's savepoints keep their undo pages in memory (`temp_store = MEMORY`, 2): at the
+    /// default, SQLite spills them to a temporary file, over a hundred pwrite(2)s per order under load.
+    @Test func savepointUndoPagesStayInMemoryOnEveryConnection() async throws {
+        let fixture = try StoreFixture()
+        #expect(try await fixture.store.pool.write { try Int.fetchOne($0, sql: "PRAGMA temp_store") } == 2)
+        #expect(try await fixture.store.pool.read { try Int.fetchOne($0, sql: "PRAGMA temp_store") } == 2)
+    }
+
     @Test func acceptedOrdersSurviveReopeningTheFileByteForByte() async throws {
         let fixture = try StoreFixture()
         let submission = fixture.submission()
