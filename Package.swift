@@ -163,7 +163,11 @@ let package = Package(
             name: "AyatBench",
             dependencies: [
                 "AyatCore", "AyatPKI", "AyatDialects", "AyatJOSE", "AyatStore", "AyatDelivery", "AyatServer", "AyatSimulator", "AyatSandbox",
+                "AyatTransport",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -73,7 +73,7 @@ public struct BenchSuite: Sendable {
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
 
-        let reference = options.baselines ? measureBaselines(in: scratch) : Reference()
+        let reference = options.baselines ? await measureBaselines(in: scratch) : Reference()
         if !options.baselines { output("Baselines: skipped (smoke mode).") }
 
         if options.scenarios.contains(.throughput) {
@@ -225,10 +225,13 @@ public struct BenchSuite: Sendable {
     public struct Reference: Sendable {
         var openssl: OpenSSLSpeed?
         var xmlsec: [String: PythonBaselines.Rates] = [:]
+        var transport: [TransportFloor.Link: TransportFloor.Rate] = [:]
         public init() {}
+
+        func transportCeiling(ackMode: String) -> Double? { TransportFloor.orderCeiling(transport, ackMode: ackMode) }
     }
 
-    private func measureBaselines(in scratch: URL) -> Reference {
+    private func measureBaselines(in scratch: URL) async -> Reference {
         var reference = Reference()
         output("## 0. The machine's raw rates, measured in this run\n")
         switch OpenSSLSpeed.measure() {
@@ -261,6 +264,7 @@ public struct BenchSuite: Sendable {
                 output("  python xmlsec \(keys.rawValue): skipped (no sample message: \(error))")
             }
         }
+        reference.transport = await TransportFloor().measureEveryLink(scratch: scratch) { output("  " + $0) }
         return reference
     }
 

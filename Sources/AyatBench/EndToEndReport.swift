@@ -22,6 +22,9 @@ extension EndToEndResult {
         if dialect.dialect == .xmlEnveloped || dialect.dialect == .iso20022BAH, let xmlsec = reference.xmlsec[algorithm] {
             ratios.append("\(Format.ratio(acknowledgedPerSecond / xmlsec.sign)) python xmlsec sign/s on 1 core")
         }
+        if let ceiling = reference.transportCeiling(ackMode: ackMode) {
+            ratios.append("\(Format.ratio(acknowledgedPerSecond / ceiling)) the \(Format.rate(ceiling))/s its HTTP exchanges alone allow")
+        }
         if let target = Self.throughputTarget[dialect.name], case .closed = shape {
             ratios.append("\(Format.ratio(acknowledgedPerSecond / target)) the \(Int(target))/s target")
         }

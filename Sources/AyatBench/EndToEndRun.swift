@@ -178,7 +178,7 @@ public struct EndToEndRun: Sendable {
 }
 
 /// Both values, or nil.
-private func both<A, B>(_ a: A?, _ b: B?) -> (A, B)? {
+func both<A, B>(_ a: A?, _ b: B?) -> (A, B)? {
     guard let a, let b else { return nil }
     return (a, b)
 }

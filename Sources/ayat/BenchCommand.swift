@@ -10,7 +10,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure Ayat end to end and per signature (build with -c release for real numbers).",
-        subcommands: [BenchSuiteCommand.self, BenchRunCommand.self, Signatures.self]
+        subcommands: [BenchSuiteCommand.self, BenchRunCommand.self, Signatures.self, BenchTransportCommand.self]
     )
 
     struct Signatures: AsyncParsableCommand {

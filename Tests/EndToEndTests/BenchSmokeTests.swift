@@ -41,6 +41,24 @@ struct BenchSmokeTests {
         #expect(lines.all.contains { $0.contains("accept→acknowledged p50") })
     }
 
+    @Test("the transport floor goes through a real server on each link, plain and mutual TLS, and prints the order ceilings")
+    func transportFloor() async throws {
+        let scratch = FileManager.default.temporaryDirectory.appending(path: "ayat-bench-floor-\(UUID().uuidString.prefix(8))")
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        var floor = TransportFloor()
+        floor.exchanges = 300
+        floor.concurrency = 8
+        let lines = LineCollector()
+        let rates = await floor.measureEveryLink(scratch: scratch) { lines.append($0) }
+        #expect(Set(rates.keys) == Set(TransportFloor.Link.allCases), "\(lines.all)")
+        for (link, rate) in rates {
+            #expect(rate.exchanges == 300 && rate.perSecond > 0, "\(link)")
+            #expect((rate.cpuPerExchange ?? 0) > 0, "\(link): CPU per exchange read")
+        }
+        #expect(lines.all.contains { $0.contains("HTTP exchanges over mTLS") })
+        #expect(lines.all.filter { $0.contains("cap orders at") }.count == 2)
+    }
+
     @Test("the backlog seeder copies an order's rows with fresh ids, pending or stored")
     func seederCopies() async throws {
         let state = StateDirectory(FileManager.default.temporaryDirectory.appending(path: "ayat-bench-seed-\(UUID().uuidString.prefix(8))"))

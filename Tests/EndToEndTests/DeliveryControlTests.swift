@@ -137,7 +137,10 @@ import AyatSimulator
             try await waitFor(deployment, order: id) { _, timeline in timeline.contains { $0.event == "attempt" } }
 
             // The outage lasted ten minutes: the stored signature is now older than the bank's 300 s skew.
-            let database = try DatabaseQueue(path: deployment.state.database.path)
+            // The gateway is live and retrying every few milliseconds: wait for its writer, as its own connections do.
+            var configuration = Configuration()
+            configuration.busyMode = .timeout(10)
+            let database = try DatabaseQueue(path: deployment.state.database.path, configuration: configuration)
             try await database.write { db in
                 try db.execute(sql: "UPDATE messages SET recorded_ms = recorded_ms - 600000 WHERE order_id = ? AND direction = 'out'",
                                arguments: [id.rawValue])
