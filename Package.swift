@@ -110,7 +110,7 @@ let package = Package(
         .target(
             name: "AyatDelivery",
             dependencies: [
-                "AyatCore", "AyatStore", "AyatDialects", "AyatTransport",
+                "AyatCore", "AyatStore", "AyatDialects", "AyatTransport", "AyatJOSE",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -1,5 +1,6 @@
 import Foundation
 import AyatCore
+import AyatJOSE
 import AyatStore
 import AyatTransport
 import Logging
@@ -62,8 +63,7 @@ public final class WebhookSender: Service, Sendable {
 
     /// Tries one event until it is taken, the loop stops, or the task is cancelled.
     private func deliver(_ event: GatewayEvent) async -> Bool {
-        let body: [UInt8]
-        do { body = try WebhookPayload.encode(event) } catch { return false }
+        let body = WebhookPayload.encode(event)
         var attempt = 0
         while !Task.isCancelled, !(await wake.isStopped) {
             attempt += 1
@@ -106,9 +106,24 @@ public enum WebhookPayload {
              data: .init(caseId: event.caseID.rawValue, orderId: event.orderID?.rawValue, status: event.state?.rawValue, detail: event.detail))
     }
 
-    public static func encode(_ event: GatewayEvent) throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return Array(try encoder.encode(body(event)))
+    /// The body's JSON, written directly: keys sorted, absent members left out, `/` as is,
+    /// byte for byte what `JSONEncoder` with `.sortedKeys, .withoutEscapingSlashes` writes for `Body`.
+    public static func json(_ event: GatewayEvent) -> JSONObject {
+        var data: [(String, JSONValue)] = [("caseId", .string(event.caseID.rawValue))]
+        if let detail = event.detail { data.append(("detail", .string(detail))) }
+        if let order = event.orderID { data.append(("orderId", .string(order.rawValue))) }
+        if let state = event.state { data.append(("status", .string(state.rawValue))) }
+        return JSONObject([
+            ("data", .object(JSONObject(data))), ("id", .string(event.id)), ("sequence", .int(event.sequence)),
+            ("timestamp", .string(Timestamp.format(event.at))), ("type", .string(event.type)),
+        ])
+    }
+
+    public static func encode(_ event: GatewayEvent) -> [UInt8] { json(event).encoded() }
+
+    /// A page of the events feed: `{"events":[…],"next":"<cursor>"}`. `next` is what to pass as
+    /// `after` to read on; unchanged when nothing new arrived.
+    public static func page(_ events: [GatewayEvent], next: String) -> [UInt8] {
+        JSONObject([("events", .array(events.map { .object(json($0)) })), ("next", .string(next))]).encoded()
     }
 }

@@ -49,6 +49,15 @@ public struct JSONObject: Sendable, Hashable {
 }
 
 extension JSONObject {
+    /// Parses a JSON object with the header parser's strict rules (no duplicate names, valid
+    /// UTF-8, nothing after the value), within the given bounds.
+    public static func parse(_ bytes: [UInt8], maxDepth: Int = 32, maxElements: Int = 100_000) throws -> JSONObject {
+        guard case .object(let object) = try JSONParser.parse(bytes, limits: .init(maxDepth: maxDepth, maxElements: maxElements)) else {
+            throw JWSError(.malformed, "JSON: not an object")
+        }
+        return object
+    }
+
     /// Compact JSON bytes, members in the order they were set.
     public func encoded() -> [UInt8] {
         var output = [UInt8]()

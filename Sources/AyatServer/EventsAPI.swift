@@ -20,12 +20,6 @@ struct EventsAPI: Sendable {
     /// warnings) are not announced on the feed.
     static let rereadInterval = Duration.milliseconds(250)
 
-    struct Page: Encodable {
-        var events: [WebhookPayload.Body]
-        /// Pass as `after` to read on; unchanged when nothing new arrived.
-        var next: String
-    }
-
     func addRoutes(to router: Router<some RequestContext>) {
         router.get("/v1/events") { request, _ in try await self.page(request) }
     }
@@ -63,8 +57,7 @@ struct EventsAPI: Sendable {
             wait = .seconds(seconds)
         }
         let events = try await events(after: after, limit: limit, caseID: caseID, waitingUpTo: wait)
-        let page = Page(events: events.map(WebhookPayload.body), next: String(events.last?.sequence ?? after))
-        return OrdersAPI.json(status: .ok, body: Array(try JSONEncoder.api.encode(page)), location: nil)
+        return OrdersAPI.json(status: .ok, body: WebhookPayload.page(events, next: String(events.last?.sequence ?? after)), location: nil)
     }
 
     /// The page after `cursor`; when it is empty, rereads on every feed change and every

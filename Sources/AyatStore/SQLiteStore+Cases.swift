@@ -11,7 +11,7 @@ extension SQLiteStore {
         let file = CaseFile(id: order.caseID, victim: nil, reportedAt: order.reportedAt, chasing: nil, policeComplaintAt: nil,
                             createdAt: order.acceptedAt, updatedAt: order.acceptedAt)
         try db.execute(cached: "INSERT INTO cases (id, body, updated_ms) VALUES (?, ?, ?)",
-                       arguments: [file.id.rawValue, try Codecs.encoder.encode(file), file.updatedAt.milliseconds])
+                       arguments: [file.id.rawValue, StoredJSON.encode(file), file.updatedAt.milliseconds])
     }
 
     /// Appends an event to the feed, in the caller's transaction: events exist exactly when what they report does.
@@ -37,9 +37,7 @@ extension SQLiteStore {
             sql += " ORDER BY seq LIMIT ?"
             arguments += [limit]
             return try Row.fetchAll(db, cached: sql, arguments: arguments).map { row in
-                var event = try Codecs.decoder.decode(GatewayEvent.self, from: row["body"] as Data)
-                event.sequence = row["seq"]
-                return event
+                try StoredJSON.event([UInt8](row["body"] as Data), sequence: row["seq"])
             }
         }
     }
@@ -93,7 +91,7 @@ extension SQLiteStore {
             }
             try db.execute(
                 cached: "INSERT INTO cases (id, body, updated_ms) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET body = excluded.body, updated_ms = excluded.updated_ms",
-                arguments: [file.id.rawValue, try Codecs.encoder.encode(file), file.updatedAt.milliseconds]
+                arguments: [file.id.rawValue, StoredJSON.encode(file), file.updatedAt.milliseconds]
             )
             try Self.appendEvent(db, type: "case.updated", caseID: file.id, orderID: nil, at: file.updatedAt, state: nil,
                                  detail: file.policeComplaintAt.map { "police complaint recorded \(Timestamp.format($0))" })

@@ -189,7 +189,7 @@ public final class SQLiteStore: GatewayStore {
 
     public func accept(_ submission: OrderSubmission) async throws -> IntakeOutcome {
         let order = submission.order
-        let orderBody = try Codecs.encoder.encode(order)
+        let orderBody = StoredJSON.encode(order)
         let entry = StoredJSON.encode(TimelineEntry(
             at: order.acceptedAt, state: .accepted, event: "accepted",
             messageIDs: [submission.outbound.messageID].compactMap { $0 },
@@ -398,7 +398,7 @@ public final class SQLiteStore: GatewayStore {
 
     public func record(_ result: AttemptResult) async throws -> OrderState {
         let entries = result.timeline.map { ($0.at.milliseconds, StoredJSON.encode($0)) }
-        let execution = try result.execution.map { try Codecs.encoder.encode($0) }
+        let execution = result.execution.map(StoredJSON.encode)
         return try await write { db in
             guard let row = try Row.fetchOne(db, cached: "SELECT state, case_id, kind FROM orders WHERE id = ?", arguments: [result.orderID.rawValue]) else {
                 throw StoreError("no order \(result.orderID)")

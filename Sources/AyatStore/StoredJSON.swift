@@ -2,8 +2,8 @@ import Foundation
 import AyatCore
 import AyatJOSE
 
-/// The JSON the store writes for the rows every order adds (timeline entries, events,
-/// message headers, stored as BLOBs), built directly instead of through Foundation's `JSONEncoder`: inside
+/// The JSON the store writes for the rows every order adds (orders, cases, executions, timeline
+/// entries, events, message headers, stored as BLOBs), built directly instead of through Foundation's `JSONEncoder`: inside
 /// the one writer's transaction, the generic encoder was a third of the time. The shape is
 /// what the synthesised `Codable` conformances read back (`Codecs.decoder`): keys sorted,
 /// absent optionals left out, dates as seconds since 2001 (`deferredToDate`).
@@ -31,8 +31,101 @@ enum StoredJSON {
         return Data(JSONObject(members).encoded())
     }
 
+    /// An order's body: written once at intake, read back by every claim and callback.
+    static func encode(_ order: Order) -> Data {
+        var members: [(String, JSONValue)] = [
+            ("id", .string(order.id.rawValue)), ("kind", .string(order.kind.rawValue)), ("caseID", .string(order.caseID.rawValue)),
+            ("bank", .string(order.bank.rawValue)), ("account", account(order.account)), ("amount", money(order.amount)),
+            ("reportedTransfer", .object(JSONObject([("reference", .string(order.reportedTransfer.reference)),
+                                                     ("time", date(order.reportedTransfer.time))]))),
+            ("legalBasis", .string(order.legalBasis)), ("requestedBy", .string(order.requestedBy)),
+            ("reportedAt", date(order.reportedAt)), ("deadline", date(order.deadline)), ("acceptedAt", date(order.acceptedAt)),
+        ]
+        if let beneficiary = order.beneficiary { members.append(("beneficiary", bankAccount(beneficiary))) }
+        if let reason = order.reason { members.append(("reason", .string(reason))) }
+        if let related = order.relatedOrder { members.append(("relatedOrder", .string(related.rawValue))) }
+        if let origin = order.chasedFrom {
+            members.append(("chasedFrom", .object(JSONObject([
+                ("hop", .int(Int64(origin.hop))), ("parentOrder", .string(origin.parentOrder.rawValue)),
+                ("transferReference", .string(origin.transferReference)),
+            ]))))
+        }
+        return sorted(members)
+    }
+
+    static func encode(_ file: CaseFile) -> Data {
+        var members: [(String, JSONValue)] = [
+            ("id", .string(file.id.rawValue)), ("reportedAt", date(file.reportedAt)),
+            ("createdAt", date(file.createdAt)), ("updatedAt", date(file.updatedAt)),
+        ]
+        if let victim = file.victim { members.append(("victim", bankAccount(victim))) }
+        if let chasing = file.chasing { members.append(("chasing", .bool(chasing))) }
+        if let complaint = file.policeComplaintAt { members.append(("policeComplaintAt", date(complaint))) }
+        return sorted(members)
+    }
+
+    static func encode(_ outcome: ExecutionOutcome) -> Data {
+        var members: [(String, JSONValue)] = [
+            ("executedAt", date(outcome.executedAt)),
+            ("onwardTransfers", .array(outcome.onwardTransfers.map { transfer in
+                var fields: [(String, JSONValue)] = [
+                    ("to", .string(transfer.to.rawValue)), ("account", .string(transfer.account.rawValue)),
+                    ("amount", money(transfer.amount)), ("reference", .string(transfer.reference)), ("time", date(transfer.time)),
+                ]
+                if let name = transfer.holderName { fields.append(("holderName", .string(name.rawValue))) }
+                return .object(JSONObject(fields.sorted { $0.0 < $1.0 }))
+            })),
+        ]
+        if let amount = outcome.amount { members.append(("amount", money(amount))) }
+        if let reference = outcome.returnReference { members.append(("returnReference", .string(reference))) }
+        return sorted(members)
+    }
+
+    /// An event row's body, read with the strict JSON parser: the feed reads every event once
+    /// per page, and Foundation's decoder was half of serving one.
+    static func event(_ body: [UInt8], sequence: Int64) throws -> GatewayEvent {
+        let object = try JSONObject.parse(body)
+        func text(_ name: String) throws -> String {
+            guard let value = object[name]?.stringValue else { throw StoreError("a stored event has no \(name)") }
+            return value
+        }
+        func optionalText(_ name: String) throws -> String? {
+            switch object[name] {
+            case nil, .null?: return nil
+            case .string(let value)?: return value
+            default: throw StoreError("a stored event's \(name) is not a string")
+            }
+        }
+        guard let caseID = CaseID(try text("caseID")) else { throw StoreError("a stored event's caseID is not a case id") }
+        guard let at = object["at"]?.doubleValue else { throw StoreError("a stored event has no time") }
+        return GatewayEvent(
+            id: try text("id"), sequence: sequence, type: try text("type"), caseID: caseID,
+            orderID: try optionalText("orderID").map(OrderID.init(rawValue:)), at: Date(timeIntervalSinceReferenceDate: at),
+            state: try optionalText("state").map(OrderState.init(rawValue:)), detail: try optionalText("detail")
+        )
+    }
+
     static func encode(_ headers: [String: String]) -> Data {
         Data(JSONObject(headers.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }).encoded())
+    }
+
+    private static func sorted(_ members: [(String, JSONValue)]) -> Data {
+        Data(JSONObject(members.sorted { $0.0 < $1.0 }).encoded())
+    }
+
+    private static func account(_ account: Account) -> JSONValue {
+        .object(JSONObject([("holderName", .string(account.holderName.rawValue)), ("number", .string(account.number.rawValue))]))
+    }
+
+    private static func bankAccount(_ bankAccount: BankAccount) -> JSONValue {
+        .object(JSONObject([("account", account(bankAccount.account)), ("bank", .string(bankAccount.bank.rawValue))]))
+    }
+
+    private static func money(_ money: Money) -> JSONValue {
+        .object(JSONObject([
+            ("currency", .object(JSONObject([("code", .string(money.currency.code)), ("minorDigits", .int(Int64(money.currency.minorDigits)))]))),
+            ("minorUnits", .int(money.minorUnits)),
+        ]))
     }
 
     /// `deferredToDate`: a `Date` encodes itself as its seconds since 2001-01-01.

@@ -34,6 +34,74 @@ import AyatCore
         )
         try expectSameJSON(StoredJSON.encode(event), Codecs.encoder.encode(event))
         #expect(try Codecs.decoder.decode(GatewayEvent.self, from: StoredJSON.encode(event)) == event)
+        // The feed's own reader takes the row's sequence, and reads rows Foundation wrote too.
+        var stored = event
+        stored.sequence = 0
+        #expect(try StoredJSON.event([UInt8](StoredJSON.encode(stored)), sequence: event.sequence) == event)
+        #expect(try StoredJSON.event([UInt8](Codecs.encoder.encode(stored)), sequence: event.sequence) == event)
+    }
+
+    static let names = ["สมชาย ใจดี", "O'Brien \"Quote\" / Slash", "Ng Wei", "ประเสริฐ มั่นคง"]
+    static let currencies = ["THB", "JPY", "BHD", "USD"].map { Currency($0)! }
+
+    static func account(_ index: Int) -> Account {
+        Account(number: AccountNumber("\(1_402_339_876 + index)")!, holderName: HolderName(names[index % names.count])!)
+    }
+
+    static func money(_ index: Int) -> Money {
+        Money(minorUnits: Int64(index) * 1_234_567 + 1, currency: currencies[index % currencies.count])
+    }
+
+    @Test(arguments: 0..<24)
+    func ordersReadBackAsWritten(_ index: Int) throws {
+        let text = Self.texts[index % Self.texts.count]
+        let order = Order(
+            id: .generate(), kind: OrderKind.all[index % 3], caseID: CaseID("TH-CASE-\(index)")!, bank: BankCode(["014", "004", "006"][index % 3])!,
+            account: Self.account(index), amount: Self.money(index),
+            reportedTransfer: ReportedTransfer(reference: "TRF \(text)", time: Self.dates[index % Self.dates.count]),
+            legalBasis: "basis \(text)", requestedBy: "officer \(index)", reportedAt: Self.dates[(index + 1) % Self.dates.count],
+            deadline: Self.dates[(index + 2) % Self.dates.count], acceptedAt: Self.dates[(index + 3) % Self.dates.count],
+            beneficiary: index % 2 == 0 ? nil : BankAccount(bank: BankCode("025")!, account: Self.account(index + 7)),
+            reason: index % 3 == 0 ? nil : text, relatedOrder: index % 4 == 0 ? nil : .generate(),
+            chasedFrom: index % 5 == 0 ? nil : ChaseOrigin(parentOrder: .generate(), transferReference: "onward \(text)", hop: index % 7 + 2)
+        )
+        try expectSameJSON(StoredJSON.encode(order), Codecs.encoder.encode(order))
+        #expect(try Codecs.decoder.decode(Order.self, from: StoredJSON.encode(order)) == order)
+    }
+
+    @Test(arguments: 0..<16)
+    func caseFilesReadBackAsWritten(_ index: Int) throws {
+        let file = CaseFile(
+            id: CaseID("TH-CASE-\(index)")!, victim: index % 2 == 0 ? nil : BankAccount(bank: BankCode("014")!, account: Self.account(index)),
+            reportedAt: Self.dates[index % Self.dates.count], chasing: [nil, true, false][index % 3],
+            policeComplaintAt: index % 4 == 0 ? nil : Self.dates[(index + 1) % Self.dates.count],
+            createdAt: Self.dates[(index + 2) % Self.dates.count], updatedAt: Self.dates[(index + 3) % Self.dates.count]
+        )
+        try expectSameJSON(StoredJSON.encode(file), Codecs.encoder.encode(file))
+        #expect(try Codecs.decoder.decode(CaseFile.self, from: StoredJSON.encode(file)) == file)
+    }
+
+    @Test(arguments: 0..<16)
+    func executionsReadBackAsWritten(_ index: Int) throws {
+        let transfers = (0..<(index % 4)).map { hop in
+            OnwardTransfer(to: BankCode(["014", "004", "006"][hop % 3])!, account: Self.account(index + hop).number,
+                           holderName: hop % 2 == 0 ? nil : Self.account(hop).holderName, amount: Self.money(index + hop),
+                           reference: "onward \(Self.texts[(index + hop) % Self.texts.count])", time: Self.dates[hop % Self.dates.count])
+        }
+        let outcome = ExecutionOutcome(
+            executedAt: Self.dates[index % Self.dates.count], amount: index % 3 == 0 ? nil : Self.money(index),
+            onwardTransfers: transfers, returnReference: index % 2 == 0 ? nil : "RET-\(index)"
+        )
+        try expectSameJSON(StoredJSON.encode(outcome), Codecs.encoder.encode(outcome))
+        #expect(try Codecs.decoder.decode(ExecutionOutcome.self, from: StoredJSON.encode(outcome)) == outcome)
+    }
+
+    @Test func aDamagedEventRowIsAnErrorNotAGuess() throws {
+        for body in [#"{"at":1,"caseID":"TH-CASE-1","id":"evt_1","type":"t","id":"evt_2"}"#, #"{"at":1,"caseID":"TH-CASE-1","id":"evt_1"}"#,
+                     #"{"at":"1","caseID":"TH-CASE-1","id":"evt_1","type":"t"}"#, #"{"at":1,"caseID":"TH-CASE-1","id":"evt_1","type":"t","detail":7}"#,
+                     #"{"at":1,"caseID":"","id":"evt_1","type":"t"}"#, #"[]"#, ""] {
+            #expect(throws: (any Error).self, "\(body)") { try StoredJSON.event(Array(body.utf8), sequence: 1) }
+        }
     }
 
     @Test func headersReadBackAsWritten() throws {
