@@ -282,10 +282,10 @@ public final class SQLiteStore: GatewayStore {
 
     static func orderRecord(_ row: Row) throws -> OrderRecord {
         OrderRecord(
-            order: try Codecs.decoder.decode(Order.self, from: row["body"] as Data),
+            order: try StoredJSON.order([UInt8](row["body"] as Data)),
             state: OrderState(rawValue: row["state"]),
             updatedAt: Date(milliseconds: row["updated_ms"]),
-            execution: try (row["execution"] as Data?).map { try Codecs.decoder.decode(ExecutionOutcome.self, from: $0) }
+            execution: try (row["execution"] as Data?).map { try StoredJSON.execution([UInt8]($0)) }
         )
     }
 

@@ -81,30 +81,6 @@ enum StoredJSON {
         return sorted(members)
     }
 
-    /// An event row's body, read with the strict JSON parser: the feed reads every event once
-    /// per page, and Foundation's decoder was half of serving one.
-    static func event(_ body: [UInt8], sequence: Int64) throws -> GatewayEvent {
-        let object = try JSONObject.parse(body)
-        func text(_ name: String) throws -> String {
-            guard let value = object[name]?.stringValue else { throw StoreError("a stored event has no \(name)") }
-            return value
-        }
-        func optionalText(_ name: String) throws -> String? {
-            switch object[name] {
-            case nil, .null?: return nil
-            case .string(let value)?: return value
-            default: throw StoreError("a stored event's \(name) is not a string")
-            }
-        }
-        guard let caseID = CaseID(try text("caseID")) else { throw StoreError("a stored event's caseID is not a case id") }
-        guard let at = object["at"]?.doubleValue else { throw StoreError("a stored event has no time") }
-        return GatewayEvent(
-            id: try text("id"), sequence: sequence, type: try text("type"), caseID: caseID,
-            orderID: try optionalText("orderID").map(OrderID.init(rawValue:)), at: Date(timeIntervalSinceReferenceDate: at),
-            state: try optionalText("state").map(OrderState.init(rawValue:)), detail: try optionalText("detail")
-        )
-    }
-
     static func encode(_ headers: [String: String]) -> Data {
         Data(JSONObject(headers.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }).encoded())
     }

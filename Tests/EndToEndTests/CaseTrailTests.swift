@@ -116,7 +116,9 @@ import AyatSimulator
             #expect(targets.count == Set(targets).count, "no account frozen twice: \(targets)")
             #expect(records.count == 4)
             // The loop's transfer points back at the first hop, which chases nothing new.
+            // A hop counts as frozen once executed; its own chase is recorded just after, so wait for it.
             let loopHop = try #require(records.first { $0.order.account.number.rawValue == "0065566778" })
+            _ = try await waitFor(deployment, order: loopHop.order.id) { _, timeline in timeline.contains { $0.event == "chase" } }
             let loopTimeline = try await deployment.gateway.store.timeline(of: loopHop.order.id)
             #expect(loopTimeline.contains { $0.event == "chase" && ($0.detail ?? "").contains("already frozen in this case") })
             #expect(try await heldAt(deployment, "006", "0061122334") == 3_000_000, "held once, not twice")
