@@ -1,6 +1,6 @@
 import AsyncHTTPClient
 import AyatCore
-import AyatDelivery
+import AyatJOSE
 import Foundation
 import NIOCore
 
@@ -15,9 +15,30 @@ struct EventFeedFollower: Sendable {
     /// Seconds an empty page is held by the gateway before it answers.
     static let wait = 5
 
-    private struct Page: Decodable {
-        var events: [WebhookPayload.Body]
+    /// What the follower reads of a page: each event's type, status and order, and the cursor.
+    struct Page {
+        struct Event {
+            var type: String
+            var status: String?
+            var orderID: String?
+        }
+        var events: [Event]
         var next: String
+
+        /// Read with Ayat's strict JSON parser: Foundation's decoder, on every page, was most of
+        /// what following the feed cost the bench process.
+        init(_ body: [UInt8]) throws {
+            let page = try JSONObject.parse(body)
+            guard let next = page["next"]?.stringValue, let events = page["events"]?.arrayValue else {
+                throw BenchFailure("an events page without events or next")
+            }
+            self.next = next
+            self.events = try events.map { value in
+                guard let event = value.objectValue, let type = event["type"]?.stringValue,
+                      let data = event["data"]?.objectValue else { throw BenchFailure("an event without type or data") }
+                return Event(type: type, status: data["status"]?.stringValue, orderID: data["orderId"]?.stringValue)
+            }
+        }
     }
 
     /// The cursor after the newest event stored now: a run follows what happens from here on.
@@ -41,7 +62,7 @@ struct EventFeedFollower: Sendable {
                 let arrived = clock.now
                 // `order.<state>` events are the state changes; the others (retried, at-risk, …) repeat a state.
                 let changes = page.events.compactMap { event -> (OrderID, OrderState)? in
-                    guard let status = event.data.status, event.type == "order.\(status)", let id = event.data.orderId else { return nil }
+                    guard let status = event.status, event.type == "order.\(status)", let id = event.orderID else { return nil }
                     return (OrderID(rawValue: id), OrderState(rawValue: status))
                 }
                 await tracker.observe(changes, at: arrived)
@@ -59,6 +80,6 @@ struct EventFeedFollower: Sendable {
         guard response.status.code == 200 else {
             throw BenchFailure("GET /v1/events answered \(response.status.code): \(String(buffer: body).prefix(300))")
         }
-        return try JSONDecoder().decode(Page.self, from: Data(body.readableBytesView))
+        return try Page(Array(body.readableBytesView))
     }
 }
