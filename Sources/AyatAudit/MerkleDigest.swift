@@ -13,11 +13,26 @@ public struct MerkleDigest: Hashable, Sendable, CustomStringConvertible {
 
     /// The digest with these exact 32 bytes; nil for any other length.
     public init?<Bytes: Collection<UInt8>>(_ bytes: Bytes) {
+        // Contiguous bytes (an array, `Data`, a buffer) are copied at once: called from another
+        // module, this generic initialiser is not specialised, and a byte-by-byte loop through
+        // the collection's witness table was most of reading a million leaves at start-up.
+        if let digest = bytes.withContiguousStorageIfAvailable({ MerkleDigest(UnsafeRawBufferPointer($0)) }) {
+            guard let digest else { return nil }
+            self = digest
+            return
+        }
         guard bytes.count == Self.byteCount else { return nil }
         words = (0, 0, 0, 0)
         Swift.withUnsafeMutableBytes(of: &words) { target in
             for (offset, byte) in bytes.enumerated() { target[offset] = byte }
         }
+    }
+
+    /// The digest with these exact 32 bytes; nil for any other length.
+    public init?(_ bytes: UnsafeRawBufferPointer) {
+        guard bytes.count == Self.byteCount else { return nil }
+        words = (0, 0, 0, 0)
+        Swift.withUnsafeMutableBytes(of: &words) { $0.copyMemory(from: bytes) }
     }
 
     /// Parses lowercase or uppercase hex of exactly 32 bytes.

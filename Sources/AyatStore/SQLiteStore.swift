@@ -492,7 +492,7 @@ extension SQLiteStore {
             var digests: [MerkleDigest] = []
             digests.reserveCapacity(Int(clamping: range.count))
             while let row = try rows.next() {
-                guard let bytes = row.dataNoCopy(atIndex: 0), let digest = MerkleDigest(bytes) else {
+                guard let bytes = row.dataNoCopy(atIndex: 0), let digest = bytes.withUnsafeBytes(MerkleDigest.init) else {
                     throw StoreError("a stored leaf hash is not 32 bytes")
                 }
                 digests.append(digest)
