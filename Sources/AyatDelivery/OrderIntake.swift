@@ -44,7 +44,7 @@ public struct OrderIntake: Sendable {
     }
 
     /// Renders and signs the order's message for its bank. Nothing is stored: this is the
-    /// expensive half of intake, which the API runs while it looks the idempotency key up.
+    /// expensive half of intake, run before the store checks the idempotency key.
     public func prepare(_ order: Order, now: Date) throws -> Prepared {
         guard let link = banks[order.bank] else { throw Refusal.unknownBank(order.bank) }
         let messageID = MessageID.generate()

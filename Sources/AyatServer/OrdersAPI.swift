@@ -70,15 +70,16 @@ public struct OrdersAPI: Sendable {
         let requestHash = HexText.encode(SHA256.hash(data: body))
         let idempotencyKey = try Self.idempotencyKey(request)
 
-        // The key is looked up while the order is decoded and signed: nearly every order is new
-        // and need not wait for the lookup first; a repeat, answered from its record, wastes one
-        // signature. Whatever the body says, a recorded key decides the answer.
-        async let recorded = existingRecord(idempotencyKey)
+        // The key is checked in the transaction that stores the order: nearly every order is new
+        // and needs no read before it. A repeat with a good body costs one signature and is
+        // answered from its record there. Whatever the body says, a recorded key decides the
+        // answer, so a body that cannot be taken in is looked up before it is refused.
         let now = Date()
-        let prepared = Result<OrderIntake.Prepared, any Error> {
+        let ready: OrderIntake.Prepared
+        do {
             let order = try decodeAndValidate(body, now: now)
             do {
-                return try intake.prepare(order, now: now)
+                ready = try intake.prepare(order, now: now)
             } catch OrderIntake.Refusal.unknownBank(let bank) {
                 throw Problem(type: "unknown-bank", title: "Unknown bank", status: 422, detail: "no bank with code \(bank)", field: "bank")
             } catch OrderIntake.Refusal.renderFailed(let dialect, let reason) {
@@ -86,11 +87,12 @@ public struct OrdersAPI: Sendable {
                 throw Problem(type: "render-failed", title: "Order cannot be rendered for this bank", status: 422,
                               detail: "the order could not be turned into a valid \(dialect) message: \(reason)")
             }
+        } catch {
+            if let record = try await existingRecord(idempotencyKey) {
+                return try Self.answer(record, requestHash: requestHash)
+            }
+            throw error
         }
-        if let record = try await recorded {
-            return try Self.answer(record, requestHash: requestHash)
-        }
-        let ready = try prepared.get()
         let order = ready.order
         let (outcome, responseBody) = try await intake.store(ready, idempotencyKey: idempotencyKey, requestHash: requestHash) { order, messageID in
             let accepted = AcceptedView(
