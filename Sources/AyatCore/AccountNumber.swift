@@ -35,9 +35,9 @@ public struct HolderName: Hashable, Sendable, Codable, CustomStringConvertible {
     public init?(_ text: String) {
         let trimmed = text.trimmingWhiteSpace
         // At most 140 characters (counting grapheme clusters only when the bytes could exceed it),
-        // and no control character: general category Cc is exactly U+0000-001F and U+007F-009F.
+        // and no control character.
         guard !trimmed.isEmpty, trimmed == text, text.utf8.count <= 140 || text.count <= 140,
-              !text.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) else { return nil }
+              !text.unicodeScalars.contains(where: \.isControlCharacter) else { return nil }
         self.rawValue = text
     }
 

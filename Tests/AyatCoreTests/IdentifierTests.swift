@@ -38,6 +38,25 @@ import Testing
         #expect(HolderName(String(repeating: "ก\u{0E34}", count: 140)) != nil, "140 characters of two scalars each")
     }
 
+    @Test func controlCharactersAreExactlyCategoryCcOnEveryScalar() {
+        for value in UInt32(0)...0x10FFFF {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            if scalar.isControlCharacter != (scalar.properties.generalCategory == .control) {
+                Issue.record("U+\(String(value, radix: 16))")
+            }
+        }
+    }
+
+    @Test func trimmingRemovesWhiteSpaceAtBothEndsOnly() {
+        #expect("สมชาย".trimmingWhiteSpace == "สมชาย")
+        #expect(" \t สมชาย ใจดี\n\u{A0}".trimmingWhiteSpace == "สมชาย ใจดี")
+        #expect("a ".trimmingWhiteSpace == "a")
+        #expect(" a".trimmingWhiteSpace == "a")
+        #expect(" \u{2028} ".trimmingWhiteSpace == "")
+        #expect("".trimmingWhiteSpace == "")
+        #expect("x y z"[...].dropFirst().trimmingWhiteSpace == "y z")
+    }
+
     @Test func messageIDsFitISO20022Max35Text() {
         let id = MessageID.generate()
         #expect(id.rawValue.count == 35)
