@@ -25,6 +25,20 @@ struct JOSEHeaderTests {
         #expect(header.encoded() == expected.bytes)
     }
 
+    @Test("every ASCII byte, at the start, inside and at the end of a string, is written as JSON reads it back")
+    func everyASCIIByteInEveryPosition() throws {
+        for value in UInt8(0)...0x7F {
+            let scalar = String(UnicodeScalar(value))
+            for text in [scalar, "ab\(scalar)cd", "\(scalar)ก", "ก\(scalar)", scalar + scalar + "x" + scalar] {
+                let bytes = JSONObject([("s", .string(text))]).encoded()
+                let parsed = try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: String]
+                #expect(parsed?["s"] == text, "U+\(String(value, radix: 16)): \(String(decoding: bytes, as: UTF8.self))")
+                #expect(try JSONObject.parse(bytes)["s"]?.stringValue == text)
+                if value < 0x20 { #expect(!bytes.contains(value), "U+\(String(value, radix: 16)) is never written raw") }
+            }
+        }
+    }
+
     @Test("what it encodes parses back to the same header, and Foundation reads it too")
     func roundTrip() throws {
         let header = JOSEHeader([
