@@ -120,7 +120,7 @@ let package = Package(
         .target(
             name: "AyatServer",
             dependencies: [
-                "AyatCore", "AyatStore", "AyatDialects", "AyatDelivery", "AyatTransport", "AyatAudit", "AyatXML", "AyatPKI",
+                "AyatCore", "AyatStore", "AyatDialects", "AyatDelivery", "AyatTransport", "AyatAudit", "AyatXML", "AyatPKI", "AyatJOSE",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),

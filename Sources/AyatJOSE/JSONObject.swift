@@ -52,8 +52,9 @@ extension JSONObject {
     /// Parses a JSON object with the header parser's strict rules (no duplicate names, valid
     /// UTF-8, nothing after the value), within the given bounds.
     public static func parse(_ bytes: [UInt8], maxDepth: Int = 32, maxElements: Int = 100_000) throws -> JSONObject {
-        guard case .object(let object) = try JSONParser.parse(bytes, limits: .init(maxDepth: maxDepth, maxElements: maxElements)) else {
-            throw JWSError(.malformed, "JSON: not an object")
+        let limits = JSONParser.Limits(maxDepth: maxDepth, maxElements: maxElements, subject: "JSON")
+        guard case .object(let object) = try JSONParser.parse(bytes, limits: limits) else {
+            throw JWSError(.malformed, "JSON: the value is not an object")
         }
         return object
     }

@@ -1,4 +1,4 @@
-/// A strict RFC 8259 parser for untrusted header bytes.
+/// A strict RFC 8259 parser for untrusted bytes: JOSE headers, and any JSON Ayat reads back.
 ///
 /// Refuses what lenient parsers let through and attackers rely on: duplicate member names at
 /// any depth, invalid UTF-8 or lone surrogates, leading zeros, trailing content, comments.
@@ -7,6 +7,8 @@ struct JSONParser {
     struct Limits: Sendable {
         var maxDepth: Int
         var maxElements: Int
+        /// What is parsed, as errors name it.
+        var subject = "header JSON"
     }
 
     private let bytes: [UInt8]
@@ -31,7 +33,7 @@ struct JSONParser {
     }
 
     private func failure(_ what: String) -> JWSError {
-        JWSError(.malformed, "header JSON: \(what) at byte \(position)")
+        JWSError(.malformed, "\(limits.subject): \(what) at byte \(position)")
     }
 
     private var current: UInt8? { position < bytes.count ? bytes[position] : nil }
@@ -52,7 +54,7 @@ struct JSONParser {
     private mutating func countElement() throws {
         elements += 1
         if elements > limits.maxElements {
-            throw JWSError(.limitExceeded, "header JSON has more than \(limits.maxElements) values")
+            throw JWSError(.limitExceeded, "\(limits.subject) has more than \(limits.maxElements) values")
         }
     }
 
@@ -80,7 +82,7 @@ struct JSONParser {
 
     private mutating func checkDepth(_ depth: Int) throws {
         if depth > limits.maxDepth {
-            throw JWSError(.limitExceeded, "header JSON nests deeper than \(limits.maxDepth)")
+            throw JWSError(.limitExceeded, "\(limits.subject) nests deeper than \(limits.maxDepth)")
         }
     }
 

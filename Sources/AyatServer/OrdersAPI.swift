@@ -122,14 +122,13 @@ public struct OrdersAPI: Sendable {
         guard !body.isEmpty else { throw Problem.malformedJSON("the request body is empty; send the order as JSON") }
         let request: OrderRequest
         do {
-            request = try JSONDecoder().decode(OrderRequest.self, from: Data(body))
-        } catch DecodingError.typeMismatch(let expected, let context) where !context.codingPath.isEmpty {
-            let field = context.codingPath.map(\.stringValue).joined(separator: ".")
+            request = try OrderRequestJSON.read(body)
+        } catch OrderRequestJSON.Failure.wrongType(let field, let expected) {
             throw Problem(type: "invalid-order", title: "Order is invalid", status: 422,
-                          detail: "\(field) must be \(Self.describe(expected))", field: field,
-                          errors: [.init(field: field, reason: "must be \(Self.describe(expected))")])
+                          detail: "\(field) must be \(expected)", field: field,
+                          errors: [.init(field: field, reason: "must be \(expected)")])
         } catch {
-            throw Problem.malformedJSON("the body is not a JSON object: \(Self.summary(error))")
+            throw Problem.malformedJSON("\(error)")
         }
         do {
             return try request.validated(id: .generate(), acceptedAt: now, knownBanks: banks.codes)
@@ -240,15 +239,6 @@ public struct OrdersAPI: Sendable {
         var headers: HTTPFields = [.contentType: "application/json"]
         if let location { headers[.location] = location }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
-    }
-
-    static func describe(_ type: Any.Type) -> String {
-        switch type {
-        case is String.Type: "a string"
-        case is Int.Type, is Double.Type: "a number"
-        case is Bool.Type: "a boolean"
-        default: "an object"
-        }
     }
 
     static func summary(_ error: any Error) -> String {
