@@ -221,7 +221,7 @@ public struct BenchSuite: Sendable {
 
     // MARK: Reporting
 
-    /// The machine's raw signing rates and xmlsec1's, measured before the scenarios, that Ayat's figures are stated against.
+    /// The machine's raw rates (signing, xmlsec1's library, HTTP exchanges), measured before the scenarios, that Ayat's figures are stated against.
     public struct Reference: Sendable {
         var openssl: OpenSSLSpeed?
         var xmlsec: [String: PythonBaselines.Rates] = [:]

@@ -87,27 +87,9 @@ public final class WebhookSender: Service, Sendable {
 
 /// The JSON body of a webhook and of a feed entry: `{type, timestamp, data}` as Standard Webhooks suggests.
 public enum WebhookPayload {
-    public struct Body: Codable, Sendable {
-        public var id: String
-        public var type: String
-        public var timestamp: String
-        public var sequence: Int64
-        public var data: Data
-        public struct Data: Codable, Sendable {
-            public var caseId: String
-            public var orderId: String?
-            public var status: String?
-            public var detail: String?
-        }
-    }
-
-    public static func body(_ event: GatewayEvent) -> Body {
-        Body(id: event.id, type: event.type, timestamp: Timestamp.format(event.at), sequence: event.sequence,
-             data: .init(caseId: event.caseID.rawValue, orderId: event.orderID?.rawValue, status: event.state?.rawValue, detail: event.detail))
-    }
-
-    /// The body's JSON, written directly: keys sorted, absent members left out, `/` as is,
-    /// byte for byte what `JSONEncoder` with `.sortedKeys, .withoutEscapingSlashes` writes for `Body`.
+    /// `{"data":{"caseId","detail"?,"orderId"?,"status"?},"id","sequence","timestamp","type"}`,
+    /// written directly: keys sorted, absent members left out, `/` as is (the bytes a
+    /// `JSONEncoder` with `.sortedKeys, .withoutEscapingSlashes` wrote before; a test compares).
     public static func json(_ event: GatewayEvent) -> JSONObject {
         var data: [(String, JSONValue)] = [("caseId", .string(event.caseID.rawValue))]
         if let detail = event.detail { data.append(("detail", .string(detail))) }

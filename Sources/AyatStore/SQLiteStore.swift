@@ -492,7 +492,7 @@ extension SQLiteStore {
             var digests: [MerkleDigest] = []
             digests.reserveCapacity(Int(clamping: range.count))
             while let row = try rows.next() {
-                guard let bytes = row.dataNoCopy(atIndex: 0), let digest = bytes.withUnsafeBytes(MerkleDigest.init) else {
+                guard let bytes = row.dataNoCopy(atIndex: 0), let digest = MerkleDigest(bytes) else {
                     throw StoreError("a stored leaf hash is not 32 bytes")
                 }
                 digests.append(digest)
@@ -555,14 +555,10 @@ public struct StoreError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-/// JSON for stored values; dates keep their full precision so a stored order reads back equal.
+/// Reads the stored JSON that `StoredJSONReader` does not (timeline entries, message headers,
+/// case files): what `StoredJSON` writes, and what Foundation's encoder wrote before it. Dates
+/// keep their full precision, so a stored value reads back equal.
 enum Codecs {
-    static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .deferredToDate
-        encoder.outputFormatting = [.sortedKeys]
-        return encoder
-    }()
     static let decoder: JSONDecoder = {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .deferredToDate

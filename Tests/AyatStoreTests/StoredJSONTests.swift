@@ -7,6 +7,15 @@ import AyatCore
 /// wrote it before: both are decoded with the one decoder the store reads with, and both
 /// must parse to the same JSON object (rows written by either stay readable).
 @Suite struct StoredJSONTests {
+    /// How the store wrote these rows before `StoredJSON`: Foundation's encoder, keys sorted,
+    /// dates as seconds since 2001.
+    static let foundation: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .deferredToDate
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }()
+
     static let texts = ["", "plain", "สมชาย ใจดี", "quote \" backslash \\ slash /", "tab\tnewline\nreturn\r", "nul \u{0} bell \u{7} del \u{7F}", "emoji 🧾"]
     static let states: [OrderState] = [.accepted, .sent, .acknowledged, .executed, .rejected, .failed, .cancelled]
     static let dates = [Date(timeIntervalSinceReferenceDate: 0), Date(timeIntervalSinceReferenceDate: 786_543_210.123),
@@ -20,7 +29,7 @@ import AyatCore
             attempt: index % 2 == 0 ? index : nil, outcome: index % 3 == 0 ? nil : text, httpStatus: index % 4 == 0 ? nil : 200 + index,
             messageIDs: (0..<(index % 3)).map { _ in MessageID.generate() }, detail: index % 5 == 0 ? nil : text
         )
-        try expectSameJSON(StoredJSON.encode(entry), Codecs.encoder.encode(entry))
+        try expectSameJSON(StoredJSON.encode(entry), Self.foundation.encode(entry))
         #expect(try Codecs.decoder.decode(TimelineEntry.self, from: StoredJSON.encode(entry)) == entry)
     }
 
@@ -32,13 +41,13 @@ import AyatCore
             orderID: index % 2 == 0 ? .generate() : nil, at: Self.dates[index % Self.dates.count],
             state: index % 3 == 0 ? nil : Self.states[index % Self.states.count], detail: index % 4 == 0 ? nil : text
         )
-        try expectSameJSON(StoredJSON.encode(event), Codecs.encoder.encode(event))
+        try expectSameJSON(StoredJSON.encode(event), Self.foundation.encode(event))
         #expect(try Codecs.decoder.decode(GatewayEvent.self, from: StoredJSON.encode(event)) == event)
         // The feed's own reader takes the row's sequence, and reads rows Foundation wrote too.
         var stored = event
         stored.sequence = 0
         #expect(try StoredJSON.event([UInt8](StoredJSON.encode(stored)), sequence: event.sequence) == event)
-        #expect(try StoredJSON.event([UInt8](Codecs.encoder.encode(stored)), sequence: event.sequence) == event)
+        #expect(try StoredJSON.event([UInt8](Self.foundation.encode(stored)), sequence: event.sequence) == event)
     }
 
     static let names = ["สมชาย ใจดี", "O'Brien \"Quote\" / Slash", "Ng Wei", "ประเสริฐ มั่นคง"]
@@ -65,10 +74,10 @@ import AyatCore
             reason: index % 3 == 0 ? nil : text, relatedOrder: index % 4 == 0 ? nil : .generate(),
             chasedFrom: index % 5 == 0 ? nil : ChaseOrigin(parentOrder: .generate(), transferReference: "onward \(text)", hop: index % 7 + 2)
         )
-        try expectSameJSON(StoredJSON.encode(order), Codecs.encoder.encode(order))
+        try expectSameJSON(StoredJSON.encode(order), Self.foundation.encode(order))
         #expect(try Codecs.decoder.decode(Order.self, from: StoredJSON.encode(order)) == order)
         #expect(try StoredJSON.order([UInt8](StoredJSON.encode(order))) == order)
-        #expect(try StoredJSON.order([UInt8](Codecs.encoder.encode(order))) == order, "rows Foundation wrote read back too")
+        #expect(try StoredJSON.order([UInt8](Self.foundation.encode(order))) == order, "rows Foundation wrote read back too")
     }
 
     @Test(arguments: 0..<16)
@@ -79,7 +88,7 @@ import AyatCore
             policeComplaintAt: index % 4 == 0 ? nil : Self.dates[(index + 1) % Self.dates.count],
             createdAt: Self.dates[(index + 2) % Self.dates.count], updatedAt: Self.dates[(index + 3) % Self.dates.count]
         )
-        try expectSameJSON(StoredJSON.encode(file), Codecs.encoder.encode(file))
+        try expectSameJSON(StoredJSON.encode(file), Self.foundation.encode(file))
         #expect(try Codecs.decoder.decode(CaseFile.self, from: StoredJSON.encode(file)) == file)
     }
 
@@ -94,10 +103,10 @@ import AyatCore
             executedAt: Self.dates[index % Self.dates.count], amount: index % 3 == 0 ? nil : Self.money(index),
             onwardTransfers: transfers, returnReference: index % 2 == 0 ? nil : "RET-\(index)"
         )
-        try expectSameJSON(StoredJSON.encode(outcome), Codecs.encoder.encode(outcome))
+        try expectSameJSON(StoredJSON.encode(outcome), Self.foundation.encode(outcome))
         #expect(try Codecs.decoder.decode(ExecutionOutcome.self, from: StoredJSON.encode(outcome)) == outcome)
         #expect(try StoredJSON.execution([UInt8](StoredJSON.encode(outcome))) == outcome)
-        #expect(try StoredJSON.execution([UInt8](Codecs.encoder.encode(outcome))) == outcome, "rows Foundation wrote read back too")
+        #expect(try StoredJSON.execution([UInt8](Self.foundation.encode(outcome))) == outcome, "rows Foundation wrote read back too")
     }
 
     @Test func aDamagedEventRowIsAnErrorNotAGuess() throws {
@@ -138,7 +147,7 @@ import AyatCore
 
     @Test func headersReadBackAsWritten() throws {
         for headers in [[:], ["Signature": "sig1=:AAEC/+==:", "Signature-Input": "sig1=(\"@method\");created=1", "X-Name": "สมชาย \"q\""]] {
-            try expectSameJSON(StoredJSON.encode(headers), Codecs.encoder.encode(headers))
+            try expectSameJSON(StoredJSON.encode(headers), Self.foundation.encode(headers))
             #expect(try Codecs.decoder.decode([String: String].self, from: StoredJSON.encode(headers)) == headers)
         }
     }
