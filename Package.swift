@@ -33,6 +33,20 @@ let package = Package(
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"])]
         ),
+        .systemLibrary(
+            name: "COpenSSL",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
+        .target(
+            name: "AyatRSA",
+            dependencies: [
+                "COpenSSL",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            swiftSettings: upcoming
+        ),
         .target(
             name: "AyatCore",
             swiftSettings: upcoming
@@ -40,6 +54,7 @@ let package = Package(
         .target(
             name: "AyatXML",
             dependencies: [
+                "AyatRSA",
                 "CLibXML2",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
@@ -51,6 +66,7 @@ let package = Package(
         .target(
             name: "AyatJOSE",
             dependencies: [
+                "AyatRSA",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
@@ -67,6 +83,7 @@ let package = Package(
         .target(
             name: "AyatPKI",
             dependencies: [
+                "AyatRSA",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
@@ -162,7 +179,7 @@ let package = Package(
         .target(
             name: "AyatBench",
             dependencies: [
-                "AyatCore", "AyatPKI", "AyatDialects", "AyatJOSE", "AyatStore", "AyatDelivery", "AyatServer", "AyatSimulator", "AyatSandbox",
+                "AyatRSA", "AyatCore", "AyatPKI", "AyatDialects", "AyatJOSE", "AyatStore", "AyatDelivery", "AyatServer", "AyatSimulator", "AyatSandbox",
                 "AyatTransport",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -190,10 +207,20 @@ let package = Package(
             ],
             swiftSettings: upcoming
         ),
+        .testTarget(
+            name: "AyatRSATests",
+            dependencies: [
+                "AyatRSA",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            swiftSettings: upcoming
+        ),
         .testTarget(name: "AyatCoreTests", dependencies: ["AyatCore"], swiftSettings: upcoming),
         .testTarget(
             name: "AyatXMLTests",
             dependencies: [
+                "AyatRSA",
                 "AyatXML",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
@@ -204,6 +231,7 @@ let package = Package(
         .testTarget(
             name: "AyatJOSETests",
             dependencies: [
+                "AyatRSA",
                 "AyatJOSE",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),

@@ -1,4 +1,5 @@
 import AyatJOSE
+import AyatRSA
 import Crypto
 import Foundation
 import _CryptoExtras
@@ -21,7 +22,7 @@ public struct JOSEComparison {
         let payloadFile = directory.appending(path: "order.json")
         let payload = Array(try JSONEncoder().encode(SampleOrder.order()))
         try Data(payload).write(to: payloadFile)
-        let rsa = try _RSA.Signing.PrivateKey(pemRepresentation: String(contentsOf: rsaFiles.privateKey, encoding: .utf8))
+        let rsa = try RSASigningKey(_RSA.Signing.PrivateKey(pemRepresentation: String(contentsOf: rsaFiles.privateKey, encoding: .utf8)))
         let p256 = try P256.Signing.PrivateKey(pemRepresentation: String(contentsOf: p256Files.privateKey, encoding: .utf8))
         let cases: [(JWSAlgorithm, JWSSigningKey, JWSVerificationKey)] = [
             (.ps256, .rsa(rsa), .rsa(rsa.publicKey)),

@@ -1,9 +1,10 @@
 import Crypto
 import _CryptoExtras
+import AyatRSA
 
 /// A private key a ``JWSSigner`` signs with.
 public enum JWSSigningKey: Sendable {
-    case rsa(_RSA.Signing.PrivateKey)
+    case rsa(RSASigningKey)
     case p256(P256.Signing.PrivateKey)
 
     /// Why this key cannot sign `algorithm`, or nil when it can.
@@ -29,13 +30,12 @@ public enum JWSSigningKey: Sendable {
         do {
             switch (self, algorithm) {
             case (.rsa(let key), .rs256):
-                return Array(try key.signature(for: SHA256.hash(data: input), padding: .insecurePKCS1v1_5).rawRepresentation)
+                return try key.signature(for: SHA256.hash(data: input), padding: .pkcs1v15)
             case (.rsa(let key), .ps256):
-                // swift-crypto's .PSS uses MGF1 with the digest's hash and a salt as long as the
-                // digest (BoringSSL RSA_sign_pss_mgf1, salt_len = digest length): RFC 7518 §3.5.
-                return Array(try key.signature(for: SHA256.hash(data: input), padding: .PSS).rawRepresentation)
+                // MGF1 with the digest's hash and a salt as long as the digest: RFC 7518 §3.5.
+                return try key.signature(for: SHA256.hash(data: input), padding: .pss)
             case (.rsa(let key), .ps384):
-                return Array(try key.signature(for: SHA384.hash(data: input), padding: .PSS).rawRepresentation)
+                return try key.signature(for: SHA384.hash(data: input), padding: .pss)
             case (.p256(let key), .es256):
                 return Array(try key.signature(for: SHA256.hash(data: input)).rawRepresentation)
             default:

@@ -2,11 +2,12 @@ import Foundation
 import X509
 import Crypto
 import _CryptoExtras
+import AyatRSA
 
 /// A message-signing private key with its certificate, loaded from PEM files.
 public struct SigningIdentity: Sendable {
     public enum Key: Sendable {
-        case rsa(_RSA.Signing.PrivateKey)
+        case rsa(RSASigningKey)
         case p256(P256.Signing.PrivateKey)
     }
 
@@ -24,7 +25,7 @@ public struct SigningIdentity: Sendable {
         let pem = try PEMFile.readPrivateKeyPEM(keyURL)
         let key: Key
         if let rsa = try? _RSA.Signing.PrivateKey(pemRepresentation: pem) {
-            key = .rsa(rsa)
+            key = .rsa(try RSASigningKey(rsa))
         } else if let ec = try? P256.Signing.PrivateKey(pemRepresentation: pem) {
             key = .p256(ec)
         } else {

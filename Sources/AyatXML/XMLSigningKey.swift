@@ -1,10 +1,11 @@
 import Crypto
 import X509
 import _CryptoExtras
+import AyatRSA
 
 /// A private key XMLSigner can use. A protocol-based signer (HSM) can be added as a new case.
 public enum XMLSigningKey: Sendable {
-    case rsa(_RSA.Signing.PrivateKey)
+    case rsa(RSASigningKey)
     case p256(P256.Signing.PrivateKey)
 
     /// The public half, in the form certificates carry.
@@ -26,9 +27,9 @@ public enum XMLSigningKey: Sendable {
     func sign(_ bytes: UnsafeRawBufferPointer, algorithm: XMLSignatureAlgorithm) throws -> [UInt8] {
         switch (self, algorithm.family) {
         case (.rsa(let key), .rsaPKCS1v15SHA256):
-            return Array(try key.signature(for: SHA256.hash(data: bytes), padding: .insecurePKCS1v1_5).rawRepresentation)
+            return try key.signature(for: SHA256.hash(data: bytes), padding: .pkcs1v15)
         case (.rsa(let key), .rsaPSSSHA256):
-            return Array(try key.signature(for: SHA256.hash(data: bytes), padding: .PSS).rawRepresentation)
+            return try key.signature(for: SHA256.hash(data: bytes), padding: .pss)
         case (.p256(let key), .ecdsaP256SHA256):
             return Array(try key.signature(for: SHA256.hash(data: bytes)).rawRepresentation)
         default:

@@ -90,7 +90,9 @@ struct BenchCommand: AsyncParsableCommand {
             if let rsa = samples.first(where: { $0.keys == .rsa2048 })?.files, let p256 = samples.first(where: { $0.keys == .p256 })?.files {
                 try JOSEComparison(count: count, directory: directory).run(rsa: rsa, p256: p256)
             }
+            #if DEBUG
             print("\nNote: a debug build measures the debug build. Run: swift run -c release ayat bench signatures")
+            #endif
         }
 
         /// Rounds of the head-to-head comparison with xmlsec1.

@@ -1,3 +1,4 @@
+import AyatRSA
 import Crypto
 import Foundation
 import Testing
@@ -71,7 +72,7 @@ struct SignerTests {
 /// Opens a PSS signature with the public key (EM = s^e mod n), then undoes EMSA-PSS
 /// (RFC 8017 §9.1.2) to read the salt length. Test-only arithmetic.
 enum PSS {
-    static func recoverSaltLength(signature: [UInt8], key: _RSA.Signing.PrivateKey, messageHash: [UInt8]) throws -> Int {
+    static func recoverSaltLength(signature: [UInt8], key: RSASigningKey, messageHash: [UInt8]) throws -> Int {
         let primitives = try key.publicKey.getKeyPrimitives()
         let em = BigUInt(bytes: signature).power(BigUInt(bytes: Array(primitives.publicExponent)), modulus: BigUInt(bytes: Array(primitives.modulus)))
         let emLength = primitives.modulus.count - (primitives.modulus.first == 0 ? 1 : 0)

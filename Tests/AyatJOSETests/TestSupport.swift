@@ -1,3 +1,4 @@
+import AyatRSA
 import Crypto
 import Foundation
 import Testing
@@ -41,9 +42,9 @@ enum JWK {
         try _RSA.Signing.PublicKey(n: bytes(jwk, "n"), e: bytes(jwk, "e"))
     }
 
-    static func rsaPrivate(_ jwk: [String: Any]) throws -> _RSA.Signing.PrivateKey {
-        try _RSA.Signing.PrivateKey(
-            n: bytes(jwk, "n"), e: bytes(jwk, "e"), d: bytes(jwk, "d"), p: bytes(jwk, "p"), q: bytes(jwk, "q"))
+    static func rsaPrivate(_ jwk: [String: Any]) throws -> RSASigningKey {
+        try RSASigningKey(_RSA.Signing.PrivateKey(
+            n: bytes(jwk, "n"), e: bytes(jwk, "e"), d: bytes(jwk, "d"), p: bytes(jwk, "p"), q: bytes(jwk, "q")))
     }
 
     static func p256Public(_ jwk: [String: Any]) throws -> P256.Signing.PublicKey {
@@ -61,8 +62,8 @@ enum JWK {
 
 /// Keys made once per test run (RSA generation is slow).
 enum TestKeys {
-    static let rsa = try! _RSA.Signing.PrivateKey(keySize: .bits2048)
-    static let otherRSA = try! _RSA.Signing.PrivateKey(keySize: .bits2048)
+    static let rsa = try! RSASigningKey.generate()
+    static let otherRSA = try! RSASigningKey.generate()
     static let p256 = P256.Signing.PrivateKey()
     static let otherP256 = P256.Signing.PrivateKey()
 

@@ -1,3 +1,4 @@
+import AyatRSA
 import AyatXML
 import Crypto
 import Foundation
@@ -24,9 +25,9 @@ enum BAHTestPKI {
         let pem: String
         switch key {
         case .rsa(let rsa):
-            privateKey = Certificate.PrivateKey(rsa)
+            privateKey = Certificate.PrivateKey(rsa.swiftCryptoKey)
             signatureAlgorithm = .sha256WithRSAEncryption
-            pem = rsa.pemRepresentation
+            pem = rsa.swiftCryptoKey.pemRepresentation
         case .p256(let p256):
             privateKey = Certificate.PrivateKey(p256)
             signatureAlgorithm = .ecdsaWithSHA256

@@ -1,3 +1,4 @@
+import AyatRSA
 import AyatXML
 import Crypto
 import Foundation
@@ -23,8 +24,8 @@ enum TestPKI {
     /// A time inside every test certificate's validity window.
     static let validTime = Date(timeIntervalSince1970: 1_790_000_000)  // 2026-09
 
-    static let rsaKey = try! _RSA.Signing.PrivateKey(keySize: .bits2048)
-    static let otherRSAKey = try! _RSA.Signing.PrivateKey(keySize: .bits2048)
+    static let rsaKey = try! RSASigningKey.generate()
+    static let otherRSAKey = try! RSASigningKey.generate()
     static let p256Key = P256.Signing.PrivateKey()
 
     static let rsa = identity(.rsa(rsaKey), algorithm: .rsaSHA256, commonName: "Ayat Test RSA")
@@ -44,9 +45,9 @@ enum TestPKI {
         let pem: String
         switch key {
         case .rsa(let rsa):
-            privateKey = Certificate.PrivateKey(rsa)
+            privateKey = Certificate.PrivateKey(rsa.swiftCryptoKey)
             signatureAlgorithm = .sha256WithRSAEncryption
-            pem = rsa.pemRepresentation
+            pem = rsa.swiftCryptoKey.pemRepresentation
         case .p256(let p256):
             privateKey = Certificate.PrivateKey(p256)
             signatureAlgorithm = .ecdsaWithSHA256

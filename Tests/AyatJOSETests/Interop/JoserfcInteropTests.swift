@@ -43,7 +43,7 @@ final class InteropDirectory {
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         try write("sign.py", JoserfcScripts.sign.bytes)
         try write("verify.py", JoserfcScripts.verify.bytes)
-        try write("rsa.pem", TestKeys.rsa.pemRepresentation.bytes)
+        try write("rsa.pem", TestKeys.rsa.swiftCryptoKey.pemRepresentation.bytes)
         try write("rsa.pub.pem", TestKeys.rsa.publicKey.pemRepresentation.bytes)
         try write("ec.pem", TestKeys.p256.pemRepresentation.bytes)
         try write("ec.pub.pem", TestKeys.p256.publicKey.pemRepresentation.bytes)
