@@ -95,14 +95,26 @@ public final class Dispatcher: Service, Sendable {
                 while !Task.isCancelled, !(await wake.isStopped) {
                     launch(handedOver.withLock { taken in defer { taken = [] }; return taken })
                     let room = settings.maxInFlight - inFlight.value
-                    if room > 0 {
+                    guard room > 0 else {
+                        await wake.wait(timeout: settings.idlePoll)
+                        continue
+                    }
+                    // Most wake-ups are a handed-over order or a finished attempt, with nothing
+                    // due in the store: one index probe says so, where a claim would be a write
+                    // transaction. Anything due now is claimed at once.
+                    let due = await nextDue()
+                    let now = Date()
+                    if let due, due <= now {
                         let limit = min(room, settings.batchSize)
-                        let claims = await claim(now: Date(), limit: limit)
+                        let claims = await claim(now: now, limit: limit)
                         inFlight.add(claims.count)
                         launch(claims)
-                        if claims.count == limit { continue }
+                        // Nothing claimed although something was due (a failing store, or another
+                        // dispatcher was quicker): wait, rather than probe and claim in a loop.
+                        if claims.isEmpty { await wake.wait(timeout: settings.idlePoll) }
+                        continue
                     }
-                    await wake.wait(timeout: room > 0 ? await idleTime() : settings.idlePoll)
+                    await wake.wait(timeout: Self.sleep(until: due, now: now, atMost: settings.idlePoll))
                 }
             }
         } onGracefulShutdown: {
@@ -124,10 +136,24 @@ public final class Dispatcher: Service, Sendable {
         }
     }
 
-    private func idleTime() async -> Duration {
-        guard let due = try? await store.nextDeliveryDue() else { return settings.idlePoll }
-        let seconds = max(due.timeIntervalSinceNow, 0.005)
-        return min(.milliseconds(Int64(seconds * 1000)), settings.idlePoll)
+    /// When the earliest pending delivery is due; nil when none is pending. A store that cannot
+    /// answer counts as "due now", so that the claim, which logs the failure, is still tried.
+    private func nextDue() async -> Date? {
+        do {
+            return try await store.nextDeliveryDue()
+        } catch {
+            return Date.distantPast
+        }
+    }
+
+    /// How long to sleep for a delivery due at `due`: at least 5 ms, at most `atMost` (the idle
+    /// poll also finds deliveries that another dispatcher's store writes made due).
+    static func sleep(until due: Date?, now: Date, atMost: Duration) -> Duration {
+        guard let due else { return atMost }
+        // Whole microseconds first, so that 0.120 s is 120 ms and not 121, then up to the
+        // millisecond: waking early would find nothing due yet. A day bounds the arithmetic.
+        let micros = Int64((min(max(due.timeIntervalSince(now), 0.005), 86_400) * 1_000_000).rounded())
+        return min(.milliseconds((micros + 999) / 1000), atMost)
     }
 
     /// Claims what is due and attempts it all concurrently. Returns how many were claimed.

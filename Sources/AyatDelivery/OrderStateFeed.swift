@@ -1,5 +1,6 @@
 import Foundation
 import AyatCore
+import Synchronization
 
 /// Announces every recorded attempt and state change inside the process, after commit:
 /// the demo's table and the tests wait on it instead of sleeping.
@@ -14,10 +15,17 @@ public actor OrderStateFeed {
     }
 
     private var subscribers: [UUID: AsyncStream<Change>.Continuation] = [:]
+    private let publishedCount = Atomic<UInt64>(0)
 
     public init() {}
 
+    /// How many changes have been published so far; read without waiting for the actor. A
+    /// subscriber that reads it after subscribing has either been sent a change or sees it
+    /// counted here, since both happen on the actor.
+    public nonisolated var published: UInt64 { publishedCount.load(ordering: .acquiring) }
+
     public func publish(_ change: Change) {
+        publishedCount.add(1, ordering: .releasing)
         for continuation in subscribers.values { continuation.yield(change) }
     }
 

@@ -63,13 +63,17 @@ struct EventsAPI: Sendable {
     /// The page after `cursor`; when it is empty, rereads on every feed change and every
     /// `rereadInterval` until it is not, or `wait` has passed.
     private func events(after cursor: Int64, limit: Int, caseID: CaseID?, waitingUpTo wait: Duration) async throws -> [GatewayEvent] {
+        let seen = feed?.published
         let first = try await store.events(after: cursor, limit: limit, caseID: caseID)
         guard first.isEmpty, wait > .zero else { return first }
         let clock = ContinuousClock()
         let deadline = clock.now + wait
         let wake = WakeSignal()
-        // Subscribed before the first reread: a change committed in between still counts.
+        // Subscribed, then asked whether anything was published since before the first read:
+        // a change committed in between is either counted there or delivered by the stream,
+        // so the page is read again only when something may have arrived.
         let changes = await feed?.subscribe()
+        var reread = changes == nil || feed?.published != seen
         // A stopping gateway answers held requests at once: the server waits for them before it stops.
         return try await withGracefulShutdownHandler {
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -78,9 +82,13 @@ struct EventsAPI: Sendable {
                 }
                 defer { group.cancelAll() }
                 while true {
-                    let events = try await store.events(after: cursor, limit: limit, caseID: caseID)
+                    if reread {
+                        let events = try await store.events(after: cursor, limit: limit, caseID: caseID)
+                        if !events.isEmpty { return events }
+                    }
+                    reread = true
                     let remaining = deadline - clock.now
-                    if !events.isEmpty || remaining <= .zero || Task.isCancelled || Task.isShuttingDownGracefully { return events }
+                    if remaining <= .zero || Task.isCancelled || Task.isShuttingDownGracefully { return [] }
                     await wake.wait(timeout: min(remaining, Self.rereadInterval))
                 }
             }
