@@ -8,8 +8,10 @@ import Synchronization
 /// An awaited `DatabasePool.read` hops to GRDB's pool-waiting queue, then to a reader's queue,
 /// then back to the caller: three thread wake-ups for a read of tens of microseconds. A
 /// connection taken from this free list is used at once, on the caller's thread, and put
-/// back. When none is free the caller is told so and uses the pool: nothing here ever waits,
-/// so no thread of the task executor can block on a connection that another task holds.
+/// back. When none is free the caller is told so and uses the pool: a connection is never
+/// waited for, so no thread of the task executor can block on one that another task holds
+/// (a synchronous `pool.read` can, and did: see BENCHMARKS.md). SQLite's own busy wait, in
+/// the rare moments a WAL reader must wait, depends on the writer's thread, not on ours.
 final class InlineReaders: Sendable {
     private let free: Mutex<[DatabaseQueue]>
 
