@@ -1,4 +1,5 @@
 import Foundation
+import AyatSandbox
 
 /// Runs a tool the baselines come from and returns what it printed, or why it could not run.
 enum ExternalTool {
@@ -24,7 +25,7 @@ enum ExternalTool {
         } catch {
             return Outcome(succeeded: false, output: "\(arguments[0]) could not start: \(error)")
         }
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        let data = PipeReading.all(pipe.fileHandleForReading)
         process.waitUntilExit()
         return Outcome(succeeded: process.terminationStatus == 0, output: String(decoding: data, as: UTF8.self))
     }

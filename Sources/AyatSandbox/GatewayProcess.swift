@@ -187,9 +187,9 @@ public final class GatewayProcess: @unchecked Sendable {
         let reader = Thread {
             var pending = Data()
             while true {
-                let chunk = handle.availableData
+                let chunk = PipeReading.chunk(handle)
                 if chunk.isEmpty { break }
-                pending.append(chunk)
+                pending.append(contentsOf: chunk)
                 while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
                     continuation.yield(String(decoding: pending[pending.startIndex..<newline], as: UTF8.self))
                     pending = Data(pending[pending.index(after: newline)...])

@@ -138,7 +138,7 @@ import AyatSandbox
         try process.run()
         stdin.fileHandleForWriting.write(input)
         try stdin.fileHandleForWriting.close()
-        let output = String(decoding: stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let output = String(decoding: PipeReading.all(stdout.fileHandleForReading), as: UTF8.self)
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
         #expect(output.trimmingCharacters(in: .whitespacesAndNewlines) == "\(deliveries.count) 0", "python: \(output)")
