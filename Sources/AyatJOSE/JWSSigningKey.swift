@@ -1,5 +1,4 @@
 import Crypto
-import _CryptoExtras
 import AyatRSA
 
 /// A private key a ``JWSSigner`` signs with.

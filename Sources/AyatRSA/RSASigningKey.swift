@@ -30,13 +30,7 @@ public struct RSASigningKey: Sendable {
 
     /// A fresh key (development PKI, tests).
     public static func generate(bits: Int = 2048) throws -> RSASigningKey {
-        let size: _RSA.Signing.KeySize = switch bits {
-        case 2048: .bits2048
-        case 3072: .bits3072
-        case 4096: .bits4096
-        default: .init(bitCount: bits)
-        }
-        return try RSASigningKey(_RSA.Signing.PrivateKey(keySize: size))
+        try RSASigningKey(_RSA.Signing.PrivateKey(keySize: .init(bitCount: bits)))
     }
 
     public var publicKey: _RSA.Signing.PublicKey { swiftCryptoKey.publicKey }
@@ -120,6 +114,7 @@ final class OpenSSLPrivateKey: @unchecked Sendable {
             EVP_PKEY_sign(context, output.baseAddress, &length, digest.baseAddress, digest.count)
         }
         guard status == 1 else { throw RSASigningError("OpenSSL cannot make the RSA signature") }
-        return Array(signature.prefix(length))
+        signature.removeSubrange(length...)
+        return signature
     }
 }
