@@ -27,7 +27,7 @@ extension SQLiteStore {
     }
 
     public func events(after sequence: Int64, limit: Int, caseID: CaseID?) async throws -> [GatewayEvent] {
-        try await quickRead { db in
+        try await pool.read { db in
             var sql = "SELECT seq, body FROM events WHERE seq > ?"
             var arguments: StatementArguments = [sequence]
             if let caseID {
@@ -107,7 +107,7 @@ extension SQLiteStore {
     }
 
     public func pendingChases(limit: Int) async throws -> [OrderRecord] {
-        try await quickRead { db in
+        try await pool.read { db in
             try Row.fetchAll(db, cached: "SELECT body, state, updated_ms, execution FROM orders WHERE chase_state = 'pending' ORDER BY updated_ms LIMIT ?",
                              arguments: [limit]).map(Self.orderRecord)
         }

@@ -10,7 +10,6 @@ import GRDB
 public final class SQLiteStore: GatewayStore {
     let pool: DatabasePool
     private let commits: GroupCommit
-    private let inline: InlineReaders
 
     public init(path: String) throws {
         var configuration = Configuration()
@@ -28,14 +27,6 @@ public final class SQLiteStore: GatewayStore {
         try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
         try Self.migrator.migrate(pool)
         commits = GroupCommit(writer: pool)
-        inline = try InlineReaders(path: path, count: 4)
-    }
-
-    /// A one-statement read on the calling thread when an inline connection is free, through
-    /// the pool otherwise (see ``InlineReaders``).
-    func quickRead<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        if let value = try inline.read(body) { return value }
-        return try await pool.read(body)
     }
 
     /// Every write goes through group commit: concurrent writers share one fsync.
@@ -276,7 +267,7 @@ public final class SQLiteStore: GatewayStore {
     // MARK: Reading
 
     public func order(_ id: OrderID) async throws -> OrderRecord? {
-        try await quickRead { db in
+        try await pool.read { db in
             try Row.fetchOne(db, cached: "SELECT body, state, updated_ms, execution FROM orders WHERE id = ?", arguments: [id.rawValue])
                 .map(Self.orderRecord)
         }
@@ -388,7 +379,7 @@ public final class SQLiteStore: GatewayStore {
     }
 
     public func nextDeliveryDue() async throws -> Date? {
-        try await quickRead { db in
+        try await pool.read { db in
             // Claiming moves due_ms to the lease's end, so this is one probe of deliveries_due.
             let due = try Int64.fetchOne(db, cached: "SELECT MIN(due_ms) FROM deliveries WHERE state = 'pending'")
             return due.map(Date.init(milliseconds:))
@@ -396,7 +387,7 @@ public final class SQLiteStore: GatewayStore {
     }
 
     public func order(sentAs id: MessageID) async throws -> OrderRecord? {
-        try await quickRead { db in
+        try await pool.read { db in
             try Row.fetchOne(db, cached: """
                 SELECT o.body, o.state, o.updated_ms, o.execution FROM deliveries d JOIN orders o ON o.id = d.order_id
                 WHERE d.message_id = ?
