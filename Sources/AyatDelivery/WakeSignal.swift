@@ -1,22 +1,34 @@
 /// Wakes a waiting loop early: a signal sent while nobody waits is kept for the next wait.
+///
+/// One timer serves every wait. A loop that is signalled long before its timeout (the
+/// dispatcher, a held event request) waits again at once with a later deadline; re-arming a
+/// timer for each wait would start and cancel a task, and poke the system's timer thread,
+/// every time. The timer is re-armed only for a deadline earlier than the armed one; when it
+/// fires before the waiter's deadline (an earlier wait's), it is armed again for the rest.
 public actor WakeSignal {
     /// Set once: the loop finishes what it holds and stops.
     private(set) var isStopped = false
     private var pending = false
-    private var waiter: CheckedContinuation<Void, Never>?
-    private var generation = 0
+    private var waiter: (continuation: CheckedContinuation<Void, Never>, deadline: ContinuousClock.Instant)?
+    private var timer: (task: Task<Void, Never>, deadline: ContinuousClock.Instant)?
+    private let clock = ContinuousClock()
+
+    /// Whether a loop is waiting now (for tests, which signal only once it is).
+    var hasWaiter: Bool { waiter != nil }
 
     public init() {}
 
     func stop() {
         isStopped = true
+        timer?.task.cancel()
+        timer = nil
         signal()
     }
 
     public func signal() {
         if let waiter {
             self.waiter = nil
-            waiter.resume()
+            waiter.continuation.resume()
         } else {
             pending = true
         }
@@ -28,29 +40,42 @@ public actor WakeSignal {
             pending = false
             return
         }
-        generation += 1
-        let mine = generation
-        let timer = Task { [weak self] in
-            try? await Task.sleep(for: timeout)
-            await self?.expire(mine)
-        }
+        let deadline = clock.now.advanced(by: timeout)
         await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 if Task.isCancelled {
                     continuation.resume()
-                } else {
-                    waiter = continuation
+                    return
                 }
+                waiter = (continuation, deadline)
+                if let timer, timer.deadline <= deadline { return }
+                arm(deadline)
             }
         } onCancel: {
             Task { await self.signal() }
         }
-        timer.cancel()
     }
 
-    private func expire(_ generation: Int) {
-        guard generation == self.generation, let waiter else { return }
-        self.waiter = nil
-        waiter.resume()
+    private func arm(_ deadline: ContinuousClock.Instant) {
+        timer?.task.cancel()
+        let task = Task { [weak self, clock] in
+            try? await clock.sleep(until: deadline, tolerance: nil)
+            await self?.timerFired(deadline)
+        }
+        timer = (task, deadline)
+    }
+
+    /// A timer that was replaced does nothing. Otherwise the waiter whose deadline has passed
+    /// is woken, and one whose deadline is still ahead gets the timer armed for it.
+    private func timerFired(_ deadline: ContinuousClock.Instant) {
+        guard let timer, timer.deadline == deadline else { return }
+        self.timer = nil
+        guard let waiter else { return }
+        if waiter.deadline <= clock.now {
+            self.waiter = nil
+            waiter.continuation.resume()
+        } else {
+            arm(waiter.deadline)
+        }
     }
 }
