@@ -13,8 +13,8 @@ public actor WakeSignal {
     private var timer: (task: Task<Void, Never>, deadline: ContinuousClock.Instant)?
     private let clock = ContinuousClock()
 
-    /// Whether a loop is waiting now (for tests, which signal only once it is).
-    var hasWaiter: Bool { waiter != nil }
+    /// Waits that have begun so far (for tests, which signal only once a wait has begun).
+    private(set) var waitsBegun = 0
 
     public init() {}
 
@@ -36,6 +36,7 @@ public actor WakeSignal {
 
     /// Returns on a signal, on timeout, or when the task is cancelled.
     public func wait(timeout: Duration) async {
+        waitsBegun += 1
         if pending {
             pending = false
             return

@@ -63,37 +63,30 @@ struct EventsAPI: Sendable {
     /// The page after `cursor`; when it is empty, rereads on every feed change and every
     /// `rereadInterval` until it is not, or `wait` has passed.
     private func events(after cursor: Int64, limit: Int, caseID: CaseID?, waitingUpTo wait: Duration) async throws -> [GatewayEvent] {
-        let seen = feed?.published
+        // Read before each page is read: a change published after it is one the page may miss,
+        // and the wait for the next change then returns at once.
+        var seen = feed?.published ?? 0
         let first = try await store.events(after: cursor, limit: limit, caseID: caseID)
         guard first.isEmpty, wait > .zero else { return first }
         let clock = ContinuousClock()
         let deadline = clock.now + wait
-        let wake = WakeSignal()
-        // Subscribed, then asked whether anything was published since before the first read:
-        // a change committed in between is either counted there or delivered by the stream,
-        // so the page is read again only when something may have arrived.
-        let changes = await feed?.subscribe()
-        var reread = changes == nil || feed?.published != seen
         // A stopping gateway answers held requests at once: the server waits for them before it stops.
         return try await withGracefulShutdownHandler {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                if let changes {
-                    group.addTask { for await _ in changes { await wake.signal() } }
+            while true {
+                let now = clock.now
+                if now >= deadline || Task.isCancelled || Task.isShuttingDownGracefully { return [] }
+                let rereadAt = min(deadline, now + Self.rereadInterval)
+                if let feed {
+                    await feed.waitForChange(after: seen, until: rereadAt)
+                    seen = feed.published
+                } else {
+                    try? await clock.sleep(until: rereadAt, tolerance: nil)
                 }
-                defer { group.cancelAll() }
-                while true {
-                    if reread {
-                        let events = try await store.events(after: cursor, limit: limit, caseID: caseID)
-                        if !events.isEmpty { return events }
-                    }
-                    reread = true
-                    let remaining = deadline - clock.now
-                    if remaining <= .zero || Task.isCancelled || Task.isShuttingDownGracefully { return [] }
-                    await wake.wait(timeout: min(remaining, Self.rereadInterval))
-                }
+                let events = try await store.events(after: cursor, limit: limit, caseID: caseID)
+                if !events.isEmpty { return events }
             }
-        } onGracefulShutdown: {
-            Task { await wake.signal() }
+        } onGracefulShutdown: { [feed] in
+            Task { await feed?.releaseWaiters() }
         }
     }
 }

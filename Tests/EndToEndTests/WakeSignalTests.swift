@@ -11,8 +11,9 @@ import Testing
     /// Starts a wait and returns once it is really waiting, so that a signal reaches a waiter
     /// (a signal sent earlier would be kept, and the wait would not arm the timer at all).
     func waiting(on wake: WakeSignal, timeout: Duration) async -> Task<Void, Never> {
+        let before = await wake.waitsBegun
         let task = Task { await wake.wait(timeout: timeout) }
-        while !(await wake.hasWaiter) { await Task.yield() }
+        while await wake.waitsBegun == before { await Task.yield() }
         return task
     }
 
@@ -38,16 +39,16 @@ import Testing
         #expect(clock.now - start >= .milliseconds(30))
     }
 
-    /// The first wait armed the timer for 20 ms and was signalled; the second waits 200 ms.
+    /// The first wait armed the timer for 100 ms and was signalled; the second waits 400 ms.
     /// The old timer fires during the second wait and must arm itself again, not end it.
     @Test func anEarlierWaitsTimerDoesNotEndALaterWait() async {
         let wake = WakeSignal()
-        let first = await waiting(on: wake, timeout: .milliseconds(20))
+        let first = await waiting(on: wake, timeout: .milliseconds(100))
         await wake.signal()
         await first.value
         let start = clock.now
-        await wake.wait(timeout: .milliseconds(200))
-        #expect(clock.now - start >= .milliseconds(200))
+        await wake.wait(timeout: .milliseconds(400))
+        #expect(clock.now - start >= .milliseconds(400))
     }
 
     /// The first wait armed the timer for an hour; a later, shorter wait must not inherit it.
