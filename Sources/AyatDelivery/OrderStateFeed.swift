@@ -21,7 +21,7 @@ public actor OrderStateFeed {
     private var waiters: [UInt64: (continuation: CheckedContinuation<Void, Never>, deadline: ContinuousClock.Instant)] = [:]
     private var nextWaiter: UInt64 = 0
     /// One timer for every waiter, armed for the earliest deadline.
-    private var timer: (task: Task<Void, Never>, deadline: ContinuousClock.Instant)?
+    private var timer = DeadlineTimer()
     private let clock = ContinuousClock()
 
     public init() {}
@@ -76,7 +76,6 @@ public actor OrderStateFeed {
                     return
                 }
                 waiters[id] = (continuation, deadline)
-                if let timer, timer.deadline <= deadline { return }
                 arm(deadline)
             }
         } onCancel: {
@@ -96,18 +95,12 @@ public actor OrderStateFeed {
     }
 
     private func arm(_ deadline: ContinuousClock.Instant) {
-        timer?.task.cancel()
-        let task = Task { [weak self, clock] in
-            try? await clock.sleep(until: deadline, tolerance: nil)
-            await self?.timerFired(deadline)
-        }
-        timer = (task, deadline)
+        timer.cover(deadline) { [weak self] deadline in await self?.timerFired(deadline) }
     }
 
     /// Wakes the waiters whose deadline has passed and arms the timer for the earliest left.
     private func timerFired(_ deadline: ContinuousClock.Instant) {
-        guard let timer, timer.deadline == deadline else { return }
-        self.timer = nil
+        guard timer.spend(deadline) else { return }
         let now = clock.now
         for (id, waiter) in waiters where waiter.deadline <= now {
             waiters[id] = nil

@@ -10,7 +10,7 @@ public actor WakeSignal {
     private(set) var isStopped = false
     private var pending = false
     private var waiter: (continuation: CheckedContinuation<Void, Never>, deadline: ContinuousClock.Instant)?
-    private var timer: (task: Task<Void, Never>, deadline: ContinuousClock.Instant)?
+    private var timer = DeadlineTimer()
     private let clock = ContinuousClock()
 
     /// Waits that have begun so far (for tests, which signal only once a wait has begun).
@@ -20,8 +20,7 @@ public actor WakeSignal {
 
     func stop() {
         isStopped = true
-        timer?.task.cancel()
-        timer = nil
+        timer.cancel()
         signal()
     }
 
@@ -49,7 +48,6 @@ public actor WakeSignal {
                     return
                 }
                 waiter = (continuation, deadline)
-                if let timer, timer.deadline <= deadline { return }
                 arm(deadline)
             }
         } onCancel: {
@@ -58,19 +56,13 @@ public actor WakeSignal {
     }
 
     private func arm(_ deadline: ContinuousClock.Instant) {
-        timer?.task.cancel()
-        let task = Task { [weak self, clock] in
-            try? await clock.sleep(until: deadline, tolerance: nil)
-            await self?.timerFired(deadline)
-        }
-        timer = (task, deadline)
+        timer.cover(deadline) { [weak self] deadline in await self?.timerFired(deadline) }
     }
 
     /// A timer that was replaced does nothing. Otherwise the waiter whose deadline has passed
     /// is woken, and one whose deadline is still ahead gets the timer armed for it.
     private func timerFired(_ deadline: ContinuousClock.Instant) {
-        guard let timer, timer.deadline == deadline else { return }
-        self.timer = nil
+        guard timer.spend(deadline) else { return }
         guard let waiter else { return }
         if waiter.deadline <= clock.now {
             self.waiter = nil
