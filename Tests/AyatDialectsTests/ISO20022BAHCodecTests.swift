@@ -12,13 +12,16 @@ struct BAHCodecPair {
     let bank: ISO20022BAHCodec
     let gatewayIdentity: SigningIdentity
     let bankIdentity: SigningIdentity
+    /// Its PEM files exist only for the shared pairs.
     let pki: DevPKILayout
 
     /// The PKI is made "at" the samples' time, so their fixed timestamps fall inside every
-    /// certificate's validity whatever the wall clock says.
-    init(signingKeys: SigningKeyAlgorithm = .rsa2048, now: Date = BAHSamples.orderTime) throws {
-        let directory = FileManager.default.temporaryDirectory.appending(path: "ayat-bah-\(UUID().uuidString)")
-        pki = try DevPKI.generate(in: directory, banks: ["014"], signingKeys: signingKeys, now: now)
+    /// certificate's validity whatever the wall clock says. It is generated in `directory`, where
+    /// its files stay; without one, in a temporary directory removed once the identities are loaded.
+    init(signingKeys: SigningKeyAlgorithm = .rsa2048, now: Date = BAHSamples.orderTime, in directory: URL? = nil) throws {
+        let temporary = FileManager.default.temporaryDirectory.appending(path: "ayat-bah-\(UUID().uuidString)")
+        defer { if directory == nil { try? FileManager.default.removeItem(at: temporary) } }
+        pki = try DevPKI.generate(in: directory ?? temporary, banks: ["014"], signingKeys: signingKeys, now: now)
         gatewayIdentity = try SigningIdentity(certificate: pki.gatewaySigning.certificate, privateKey: pki.gatewaySigning.privateKey)
         let bankFiles = pki.bank("014")
         bankIdentity = try SigningIdentity(certificate: bankFiles.signing.certificate, privateKey: bankFiles.signing.privateKey)
@@ -26,9 +29,12 @@ struct BAHCodecPair {
         bank = try ISO20022BAHCodec(identity: bankIdentity, pinned: [gatewayIdentity.certificate])
     }
 
-    /// Created lazily once per key type: dev PKI generation makes RSA keys, which is slow.
-    static let rsa = Result { try BAHCodecPair(signingKeys: .rsa2048) }
-    static let p256 = Result { try BAHCodecPair(signingKeys: .p256) }
+    /// Created lazily once per key type: dev PKI generation makes RSA keys, which is slow. They keep
+    /// their files (the xmlsec1 tests read them) and tests run in parallel, so no test knows it is
+    /// the last: one directory per process stays behind.
+    private static let sharedDirectory = FileManager.default.temporaryDirectory.appending(path: "ayat-bah-\(UUID().uuidString)")
+    static let rsa = Result { try BAHCodecPair(signingKeys: .rsa2048, in: sharedDirectory.appending(path: "rsa2048")) }
+    static let p256 = Result { try BAHCodecPair(signingKeys: .p256, in: sharedDirectory.appending(path: "p256")) }
 
     static func shared(_ keys: SigningKeyAlgorithm) throws -> BAHCodecPair {
         try (keys == .p256 ? p256 : rsa).get()

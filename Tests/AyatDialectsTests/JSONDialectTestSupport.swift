@@ -40,6 +40,7 @@ struct JSONCodecPair {
     let bank: any DialectCodec
     let gatewayIdentity: SigningIdentity
     let bankIdentity: SigningIdentity
+    /// Its PEM files exist only for the shared identities (the default, `fresh: false`).
     let pki: DevPKILayout
 
     init(_ profile: JSONProfile, keys: SigningKeyAlgorithm = .rsa2048, fresh: Bool = false,
@@ -60,15 +61,21 @@ struct JSONTestIdentities: Sendable {
     let gateway: SigningIdentity
     let bank: SigningIdentity
 
-    init(keys: SigningKeyAlgorithm) throws {
-        let directory = FileManager.default.temporaryDirectory.appending(path: "ayat-json-dialect-\(UUID().uuidString)")
-        pki = try DevPKI.generate(in: directory, banks: ["014"], signingKeys: keys)
+    /// A dev PKI generated in `directory`, where its files stay; without one, in a temporary
+    /// directory removed as soon as the identities are loaded into memory.
+    init(keys: SigningKeyAlgorithm, in directory: URL? = nil) throws {
+        let temporary = FileManager.default.temporaryDirectory.appending(path: "ayat-json-dialect-\(UUID().uuidString)")
+        defer { if directory == nil { try? FileManager.default.removeItem(at: temporary) } }
+        pki = try DevPKI.generate(in: directory ?? temporary, banks: ["014"], signingKeys: keys)
         gateway = try SigningIdentity(certificate: pki.gatewaySigning.certificate, privateKey: pki.gatewaySigning.privateKey)
         bank = try SigningIdentity(certificate: pki.bank("014").signing.certificate, privateKey: pki.bank("014").signing.privateKey)
     }
 
-    private static let rsa = Result { try JSONTestIdentities(keys: .rsa2048) }
-    private static let p256 = Result { try JSONTestIdentities(keys: .p256) }
+    /// The shared identities keep their files: the interop tests hand their paths to Python, and
+    /// tests run in parallel, so no test knows it is the last. One directory per process stays behind.
+    private static let sharedDirectory = FileManager.default.temporaryDirectory.appending(path: "ayat-json-dialect-\(UUID().uuidString)")
+    private static let rsa = Result { try JSONTestIdentities(keys: .rsa2048, in: sharedDirectory.appending(path: "rsa2048")) }
+    private static let p256 = Result { try JSONTestIdentities(keys: .p256, in: sharedDirectory.appending(path: "p256")) }
 
     static func shared(_ keys: SigningKeyAlgorithm) throws -> JSONTestIdentities {
         try (keys == .p256 ? p256 : rsa).get()

@@ -9,14 +9,16 @@ import AyatXML
 struct CodecPair {
     let gateway: XMLEnvelopedCodec
     let bank: XMLEnvelopedCodec
-    let pki: DevPKILayout
+    let bankIdentity: SigningIdentity
 
     init(signingKeys: SigningKeyAlgorithm = .rsa2048) throws {
         let directory = FileManager.default.temporaryDirectory.appending(path: "ayat-dialect-\(UUID().uuidString)")
-        pki = try DevPKI.generate(in: directory, banks: ["014"], signingKeys: signingKeys)
+        // The identities are loaded into memory: nothing reads the PEM files afterwards.
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let pki = try DevPKI.generate(in: directory, banks: ["014"], signingKeys: signingKeys)
         let gatewayIdentity = try SigningIdentity(certificate: pki.gatewaySigning.certificate, privateKey: pki.gatewaySigning.privateKey)
         let bankFiles = pki.bank("014")
-        let bankIdentity = try SigningIdentity(certificate: bankFiles.signing.certificate, privateKey: bankFiles.signing.privateKey)
+        bankIdentity = try SigningIdentity(certificate: bankFiles.signing.certificate, privateKey: bankFiles.signing.privateKey)
         gateway = try XMLEnvelopedCodec(identity: gatewayIdentity, pinned: [bankIdentity.certificate])
         bank = try XMLEnvelopedCodec(identity: bankIdentity, pinned: [gatewayIdentity.certificate])
     }
@@ -112,9 +114,7 @@ func sampleInstruction(holder: String = "สมชาย ใจดี", sender: 
         // Correctly signed by the pinned bank: only the schema, checked on the verifier's own
         // parse after the signature, can refuse it.
         let pair = try CodecPair(signingKeys: .p256)
-        let bankIdentity = try SigningIdentity(
-            certificate: pair.pki.bank("014").signing.certificate, privateKey: pair.pki.bank("014").signing.privateKey)
-        let signer = try XMLSigner(identity: bankIdentity)
+        let signer = try XMLSigner(identity: pair.bankIdentity)
         let unsigned = "<OrderReceipt xmlns=\"\(XMLEnvelopedCodec.namespace)\"><Unexpected/></OrderReceipt>"
         let signed = try signer.signEnveloped(Array(unsigned.utf8))
         let error = #expect(throws: DialectError.self) {

@@ -3,8 +3,9 @@ import Testing
 import AyatCore
 @testable import AyatStore
 
-/// Each test gets its own SQLite file in a fresh temporary directory.
-struct StoreFixture {
+/// Each test gets its own SQLite file in a fresh temporary directory, removed with the fixture
+/// at the end of the test (the store may still hold the file open: Linux lets it be unlinked).
+final class StoreFixture: Sendable {
     let directory: URL
     let store: SQLiteStore
 
@@ -13,6 +14,8 @@ struct StoreFixture {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         store = try SQLiteStore(path: directory.appending(path: "ayat.sqlite").path)
     }
+
+    deinit { try? FileManager.default.removeItem(at: directory) }
 
     func submission(key: String? = nil, hash: String = "h1", acceptedAt: Date = Date()) -> OrderSubmission {
         let order = Order(

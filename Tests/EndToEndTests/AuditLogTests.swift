@@ -10,20 +10,21 @@ import AyatStore
 /// The audit log end to end: real orders through real banks, then the log
 /// checked by Ayat, by an export bundle alone, and by independent tools.
 @Suite struct AuditLogTests {
-    /// Runs two orders to execution, signs a checkpoint, and hands over the state.
-    func loggedState() async throws -> StateDirectory {
-        let state = temporaryState()
-        try await withDeployment(state: state) { deployment in
-            for (bank, number, holder) in [
-                ("014", "1402339876", "สมชาย ใจดี"), ("004", "0048812230", "ประเสริฐ มั่นคง"), ("025", "0251234567", "ชยพล วงศ์ใหญ่"),
-            ] {
-                let reply = try await post(deployment, "/v1/orders", body: freezeOrderJSON(bank: bank, number: number, holder: holder))
-                let id = OrderID(rawValue: try #require(reply.json["id"] as? String))
-                try await waitFor(deployment, order: id) { record, _ in record.state.isTerminal }
+    /// Runs two orders to execution, signs a checkpoint, and hands the state to `body`, removing it afterwards.
+    func withLoggedState(_ body: (StateDirectory) async throws -> Void) async throws {
+        try await withTemporaryState { state in
+            try await withDeployment(state: state) { deployment in
+                for (bank, number, holder) in [
+                    ("014", "1402339876", "สมชาย ใจดี"), ("004", "0048812230", "ประเสริฐ มั่นคง"), ("025", "0251234567", "ชยพล วงศ์ใหญ่"),
+                ] {
+                    let reply = try await post(deployment, "/v1/orders", body: freezeOrderJSON(bank: bank, number: number, holder: holder))
+                    let id = OrderID(rawValue: try #require(reply.json["id"] as? String))
+                    try await waitFor(deployment, order: id) { record, _ in record.state.isTerminal }
+                }
+                try await deployment.gateway.auditLog.checkpoint()
             }
-            try await deployment.gateway.auditLog.checkpoint()
+            try await body(state)
         }
-        return state
     }
 
     func verify(_ state: StateDirectory) async throws -> AuditVerification {
@@ -37,82 +38,87 @@ import AyatStore
     }
 
     @Test func anUntouchedLogVerifiesAndEveryMessageSignatureChecksOut() async throws {
-        let state = try await loggedState()
-        let report = try await verify(state)
-        #expect(report.isClean, "\(report.rendered)")
-        // Two orders, each an outbound order and at least one signed reply (three for the callback bank).
-        #expect(report.leafCount >= 4)
-        #expect(report.signaturesVerified == Int(report.leafCount))
-        #expect(report.checkpointsVerified >= 1)
+        try await withLoggedState { state in
+            let report = try await verify(state)
+            #expect(report.isClean, "\(report.rendered)")
+            // Two orders, each an outbound order and at least one signed reply (three for the callback bank).
+            #expect(report.leafCount >= 4)
+            #expect(report.signaturesVerified == Int(report.leafCount))
+            #expect(report.checkpointsVerified >= 1)
+        }
     }
 
     /// The periodic checkpoint and one asked for over the API can overlap. Run at once, they used
     /// to extend the one accumulator twice ("leaves 0..<N are missing from the log") and leave
     /// it wrong for every later checkpoint.
     @Test func concurrentCheckpointsAreMadeOneAtATime() async throws {
-        let state = try await loggedState()
-        let store = try SQLiteStore(path: state.database.path)
-        let log = AuditLog(store: store, signer: try AuditLogKey.loadOrCreate(state, centreID: "THACC"), logger: testLogger)
-        let sizes = try await withThrowingTaskGroup(of: UInt64.self) { group in
-            for _ in 0..<8 { group.addTask { try await log.checkpoint().checkpoint.size } }
-            return try await group.reduce(into: Set<UInt64>()) { $0.insert($1) }
+        try await withLoggedState { state in
+            let store = try SQLiteStore(path: state.database.path)
+            let log = AuditLog(store: store, signer: try AuditLogKey.loadOrCreate(state, centreID: "THACC"), logger: testLogger)
+            let sizes = try await withThrowingTaskGroup(of: UInt64.self) { group in
+                for _ in 0..<8 { group.addTask { try await log.checkpoint().checkpoint.size } }
+                return try await group.reduce(into: Set<UInt64>()) { $0.insert($1) }
+            }
+            #expect(sizes == [try await store.auditSize()])
+            let report = try await verify(state)
+            #expect(report.isClean, "\(report.rendered)")
         }
-        #expect(sizes == [try await store.auditSize()])
-        let report = try await verify(state)
-        #expect(report.isClean, "\(report.rendered)")
     }
 
     @Test func oneChangedByteInAStoredMessageIsNamed() async throws {
-        let state = try await loggedState()
-        try await database(state).write { db in
-            try db.execute(sql: "UPDATE messages SET bytes = CAST(REPLACE(CAST(bytes AS TEXT), '15000.00', '15900.00') AS BLOB) WHERE seq = 1")
+        try await withLoggedState { state in
+            try await database(state).write { db in
+                try db.execute(sql: "UPDATE messages SET bytes = CAST(REPLACE(CAST(bytes AS TEXT), '15000.00', '15900.00') AS BLOB) WHERE seq = 1")
+            }
+            let report = try await verify(state)
+            #expect(!report.isClean)
+            #expect(report.problems.contains { $0.contains("leafHashMismatch") && $0.contains("leaf 0") })
+            #expect(report.problems.contains { $0.contains("leaf 0") && $0.contains("does not verify") })
         }
-        let report = try await verify(state)
-        #expect(!report.isClean)
-        #expect(report.problems.contains { $0.contains("leafHashMismatch") && $0.contains("leaf 0") })
-        #expect(report.problems.contains { $0.contains("leaf 0") && $0.contains("does not verify") })
     }
 
     @Test func aDeletedMessageIsNamed() async throws {
-        let state = try await loggedState()
-        try await database(state).writeWithoutTransaction { db in
-            try db.execute(sql: "PRAGMA foreign_keys = OFF")
-            try db.execute(sql: "DELETE FROM messages WHERE seq = 2")
+        try await withLoggedState { state in
+            try await database(state).writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA foreign_keys = OFF")
+                try db.execute(sql: "DELETE FROM messages WHERE seq = 2")
+            }
+            let report = try await verify(state)
+            #expect(report.problems.contains { $0.contains("leaf 1: its stored message is missing") })
         }
-        let report = try await verify(state)
-        #expect(report.problems.contains { $0.contains("leaf 1: its stored message is missing") })
     }
 
     @Test func twoSwappedMessagesAreNamed() async throws {
-        let state = try await loggedState()
-        try await database(state).write { db in
-            let first = try Data.fetchOne(db, sql: "SELECT bytes FROM messages WHERE seq = 1")
-            let third = try Data.fetchOne(db, sql: "SELECT bytes FROM messages WHERE seq = 3")
-            try db.execute(sql: "UPDATE messages SET bytes = ? WHERE seq = 1", arguments: [third])
-            try db.execute(sql: "UPDATE messages SET bytes = ? WHERE seq = 3", arguments: [first])
+        try await withLoggedState { state in
+            try await database(state).write { db in
+                let first = try Data.fetchOne(db, sql: "SELECT bytes FROM messages WHERE seq = 1")
+                let third = try Data.fetchOne(db, sql: "SELECT bytes FROM messages WHERE seq = 3")
+                try db.execute(sql: "UPDATE messages SET bytes = ? WHERE seq = 1", arguments: [third])
+                try db.execute(sql: "UPDATE messages SET bytes = ? WHERE seq = 3", arguments: [first])
+            }
+            let report = try await verify(state)
+            let mismatches = report.problems.filter { $0.contains("leafHashMismatch") }
+            #expect(mismatches.count == 2)
+            #expect(mismatches.contains { $0.contains("leaf 0") } && mismatches.contains { $0.contains("leaf 2") })
         }
-        let report = try await verify(state)
-        let mismatches = report.problems.filter { $0.contains("leafHashMismatch") }
-        #expect(mismatches.count == 2)
-        #expect(mismatches.contains { $0.contains("leaf 0") } && mismatches.contains { $0.contains("leaf 2") })
     }
 
     @Test func aRewrittenCheckpointIsNamed() async throws {
-        let state = try await loggedState()
-        try await database(state).write { db in
-            let note = try String.fetchOne(db, sql: "SELECT note FROM checkpoints ORDER BY tree_size DESC LIMIT 1") ?? ""
-            var lines = note.components(separatedBy: "\n")
-            lines[2] = MerkleHash.leaf(Array("forged".utf8)).base64
-            try db.execute(sql: "UPDATE checkpoints SET note = ? WHERE tree_size = (SELECT MAX(tree_size) FROM checkpoints)",
-                           arguments: [lines.joined(separator: "\n")])
+        try await withLoggedState { state in
+            try await database(state).write { db in
+                let note = try String.fetchOne(db, sql: "SELECT note FROM checkpoints ORDER BY tree_size DESC LIMIT 1") ?? ""
+                var lines = note.components(separatedBy: "\n")
+                lines[2] = MerkleHash.leaf(Array("forged".utf8)).base64
+                try db.execute(sql: "UPDATE checkpoints SET note = ? WHERE tree_size = (SELECT MAX(tree_size) FROM checkpoints)",
+                               arguments: [lines.joined(separator: "\n")])
+            }
+            let report = try await verify(state)
+            #expect(report.problems.contains { $0.contains("checkpointSignatureInvalid") })
         }
-        let report = try await verify(state)
-        #expect(report.problems.contains { $0.contains("checkpointSignatureInvalid") })
     }
 
     @Test func consecutiveCheckpointsAreProvablyConsistent() async throws {
-        let state = temporaryState()
-        try await withDeployment(state: state) { deployment in
+        try await withDeployment { deployment in
             var sizes = [UInt64]()
             for number in ["1409912345", "1400001111"] {
                 let holder = number == "1409912345" ? "วิภาวดี ศรีสุข" : "บริษัท ทองคำ เทรดดิ้ง จำกัด"
@@ -132,25 +138,26 @@ import AyatStore
     }
 
     @Test func anExportBundleVerifiesAloneAndATamperedFileIsNamed() async throws {
-        let state = try await loggedState()
-        let store = try SQLiteStore(path: state.database.path)
-        let log = AuditLog(store: store, signer: try AuditLogKey.loadOrCreate(state, centreID: "THACC"), logger: testLogger)
-        let bundle = state.url.appending(path: "bundle")
-        _ = try await AuditBundle.export(state: state, store: store, log: log, to: bundle)
+        try await withLoggedState { state in
+            let store = try SQLiteStore(path: state.database.path)
+            let log = AuditLog(store: store, signer: try AuditLogKey.loadOrCreate(state, centreID: "THACC"), logger: testLogger)
+            let bundle = state.url.appending(path: "bundle")
+            _ = try await AuditBundle.export(state: state, store: store, log: log, to: bundle)
 
-        let clean = try AuditBundle.verify(bundle)
-        #expect(clean.isClean, "\(clean.rendered)")
-        #expect(clean.checkpointsVerified >= 2, "every checkpoint up to the exported one is in the bundle and checked")
+            let clean = try AuditBundle.verify(bundle)
+            #expect(clean.isClean, "\(clean.rendered)")
+            #expect(clean.checkpointsVerified >= 2, "every checkpoint up to the exported one is in the bundle and checked")
 
-        let manifest = try JSONDecoder().decode(AuditBundle.Manifest.self, from: Data(contentsOf: bundle.appending(path: "manifest.json")))
-        #expect(manifest.messages.map(\.direction).contains("out") && manifest.messages.map(\.direction).contains("in"))
-        let first = try #require(manifest.messages.first)
-        let file = bundle.appending(path: first.file)
-        var bytes = [UInt8](try Data(contentsOf: file))
-        bytes[bytes.count / 2] ^= 0x01
-        try Data(bytes).write(to: file)
-        let tampered = try AuditBundle.verify(bundle)
-        #expect(tampered.problems.contains { $0.contains("leaf 0") && $0.contains("differs from the logged message bytes") })
+            let manifest = try JSONDecoder().decode(AuditBundle.Manifest.self, from: Data(contentsOf: bundle.appending(path: "manifest.json")))
+            #expect(manifest.messages.map(\.direction).contains("out") && manifest.messages.map(\.direction).contains("in"))
+            let first = try #require(manifest.messages.first)
+            let file = bundle.appending(path: first.file)
+            var bytes = [UInt8](try Data(contentsOf: file))
+            bytes[bytes.count / 2] ^= 0x01
+            try Data(bytes).write(to: file)
+            let tampered = try AuditBundle.verify(bundle)
+            #expect(tampered.problems.contains { $0.contains("leaf 0") && $0.contains("differs from the logged message bytes") })
+        }
     }
 
     /// Python (`cryptography`) recomputes the RFC 6962 root from the bundle's
@@ -158,42 +165,43 @@ import AyatStore
     /// every exported XML message with the exported certificate.
     @Test func independentToolsVerifyTheExportBundle() async throws {
         guard let python = ExternalTool.require("python3") else { return }
-        let state = try await loggedState()
-        let store = try SQLiteStore(path: state.database.path)
-        let log = AuditLog(store: store, signer: try AuditLogKey.loadOrCreate(state, centreID: "THACC"), logger: testLogger)
-        let bundle = state.url.appending(path: "bundle")
-        _ = try await AuditBundle.export(state: state, store: store, log: log, to: bundle)
+        try await withLoggedState { state in
+            let store = try SQLiteStore(path: state.database.path)
+            let log = AuditLog(store: store, signer: try AuditLogKey.loadOrCreate(state, centreID: "THACC"), logger: testLogger)
+            let bundle = state.url.appending(path: "bundle")
+            _ = try await AuditBundle.export(state: state, store: store, log: log, to: bundle)
 
-        let script = state.url.appending(path: "check_bundle.py")
-        try BundleCheckScript.source.write(to: script, atomically: true, encoding: .utf8)
-        let run = try ExternalTool.run(python, [script.path, bundle.path])
-        if run.output.contains("No module named 'cryptography'") {
-            if ExternalTool.onCI { Issue.record("python cryptography is required on CI") }
-            return
-        }
-        #expect(run.status == 0, "\(run.output)")
-        #expect(run.output.contains("root matches"))
+            let script = state.url.appending(path: "check_bundle.py")
+            try BundleCheckScript.source.write(to: script, atomically: true, encoding: .utf8)
+            let run = try ExternalTool.run(python, [script.path, bundle.path])
+            if run.output.contains("No module named 'cryptography'") {
+                if ExternalTool.onCI { Issue.record("python cryptography is required on CI") }
+                return
+            }
+            #expect(run.status == 0, "\(run.output)")
+            #expect(run.output.contains("root matches"))
 
-        // joserfc checks every exported JSON-dialect message (an HTTP message file) against its bundled certificate.
-        let jose = state.url.appending(path: "check_jose.py")
-        try BundleCheckScript.joserfc.write(to: jose, atomically: true, encoding: .utf8)
-        let joseRun = try ExternalTool.run(python, [jose.path, bundle.path])
-        if joseRun.output.contains("No module named 'joserfc'") {
-            if ExternalTool.onCI { Issue.record("python joserfc is required on CI") }
-        } else {
-            #expect(joseRun.status == 0, "\(joseRun.output)")
-            #expect(joseRun.output.contains("joserfc verified"), "\(joseRun.output)")
-            #expect(!joseRun.output.contains("verified 0 "), "the bundle must hold JSON-dialect messages")
-        }
+            // joserfc checks every exported JSON-dialect message (an HTTP message file) against its bundled certificate.
+            let jose = state.url.appending(path: "check_jose.py")
+            try BundleCheckScript.joserfc.write(to: jose, atomically: true, encoding: .utf8)
+            let joseRun = try ExternalTool.run(python, [jose.path, bundle.path])
+            if joseRun.output.contains("No module named 'joserfc'") {
+                if ExternalTool.onCI { Issue.record("python joserfc is required on CI") }
+            } else {
+                #expect(joseRun.status == 0, "\(joseRun.output)")
+                #expect(joseRun.output.contains("joserfc verified"), "\(joseRun.output)")
+                #expect(!joseRun.output.contains("verified 0 "), "the bundle must hold JSON-dialect messages")
+            }
 
-        guard let xmlsec1 = ExternalTool.require("xmlsec1") else { return }
-        let manifest = try JSONDecoder().decode(AuditBundle.Manifest.self, from: Data(contentsOf: bundle.appending(path: "manifest.json")))
-        for message in manifest.messages where message.file.hasSuffix(".xml") {
-            let result = try ExternalTool.run(xmlsec1, [
-                "--verify", "--pubkey-cert-pem", bundle.appending(path: message.signerCertificate).path,
-                "--id-attr:Id", "KeyInfo", "--id-attr:Id", "urn:ayat:iso20022-bah:1:Document", bundle.appending(path: message.file).path,
-            ])
-            #expect(result.status == 0, "xmlsec1 refused \(message.file): \(result.output)")
+            guard let xmlsec1 = ExternalTool.require("xmlsec1") else { return }
+            let manifest = try JSONDecoder().decode(AuditBundle.Manifest.self, from: Data(contentsOf: bundle.appending(path: "manifest.json")))
+            for message in manifest.messages where message.file.hasSuffix(".xml") {
+                let result = try ExternalTool.run(xmlsec1, [
+                    "--verify", "--pubkey-cert-pem", bundle.appending(path: message.signerCertificate).path,
+                    "--id-attr:Id", "KeyInfo", "--id-attr:Id", "urn:ayat:iso20022-bah:1:Document", bundle.appending(path: message.file).path,
+                ])
+                #expect(result.status == 0, "xmlsec1 refused \(message.file): \(result.output)")
+            }
         }
     }
 }

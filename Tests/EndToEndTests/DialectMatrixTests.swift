@@ -24,9 +24,7 @@ import AyatSimulator
             }
         }
         let banks = matrix
-        var settings = AyatDelivery.Dispatcher.Settings()
-        settings.idlePoll = .milliseconds(100)
-        try await LocalDeployment.run(state: temporaryState(), banks: banks, logger: testLogger, dispatcherSettings: settings) { deployment in
+        try await withDeployment(banks: banks) { deployment in
             var orders = [(OrderID, SimulatedBankConfiguration)]()
             for bank in banks {
                 let reply = try await post(deployment, "/v1/orders", body: freezeOrderJSON(

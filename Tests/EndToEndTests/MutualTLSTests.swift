@@ -45,6 +45,7 @@ import AyatTransport
         try await withDeployment { deployment in
             let bank = try #require(deployment.simulators[BankCode("014")!])
             let stranger = FileManager.default.temporaryDirectory.appending(path: "ayat-stranger-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: stranger) }
             let strangerPKI = try DevPKI.generate(in: stranger, banks: [], signingKeys: .p256)
             var tls = try bankTrust(deployment)
             let identity = try TLSIdentity(certificate: strangerPKI.gatewayTLS.certificate, privateKey: strangerPKI.gatewayTLS.privateKey)

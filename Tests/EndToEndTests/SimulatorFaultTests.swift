@@ -233,7 +233,7 @@ import AyatStore
         var banks = try LocalDeployment.shippedBanks()
         let index = try #require(banks.firstIndex { $0.code.rawValue == "014" })
         banks[index].faults = SimulatorFaults(tls: fault)
-        try await LocalDeployment.run(state: temporaryState(), banks: banks, logger: testLogger, dispatcherSettings: fastSettings) { deployment in
+        try await withDeployment(banks: banks) { deployment in
             let bank = try #require(deployment.simulators[BankCode("014")!])
             #expect(bank.faultyServerCertificate?.lastPathComponent == "tls-\(fault.rawValue).pem")
             let id = try await submitFreeze(deployment)
@@ -254,6 +254,7 @@ import AyatStore
     @Test func faultsFromAScenarioFileAreInForceFromTheStart() async throws {
         let directory = FileManager.default.temporaryDirectory.appending(path: "ayat-scenario-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
         let text = try String(contentsOf: SimulatedBankConfiguration.shippedDirectory.appending(path: "014-chao-phraya.yaml"), encoding: .utf8)
         try (text + """
 
@@ -267,7 +268,7 @@ import AyatStore
         let configured = try #require(banks.last?.faults)
         #expect(configured.errors == .init(status: 503, next: 1))
         #expect(configured.reply == .init(damage: .prettyPrinted, next: 1))
-        try await LocalDeployment.run(state: temporaryState(), banks: banks, logger: testLogger, dispatcherSettings: fastSettings) { deployment in
+        try await withDeployment(banks: banks) { deployment in
             let bank = try #require(deployment.simulators[BankCode("014")!])
             let id = try await submitFreeze(deployment)
             try await waitFor(deployment, order: id) { record, _ in record.state == .executed }
@@ -280,6 +281,7 @@ import AyatStore
 
     @Test func aBadFaultInAScenarioFileIsNamedByFileAndField() throws {
         let file = FileManager.default.temporaryDirectory.appending(path: "ayat-bad-scenario-\(UUID().uuidString).yaml")
+        defer { try? FileManager.default.removeItem(at: file) }
         try """
             code: "099"
             name: Broken Faults Bank
@@ -402,24 +404,25 @@ func withStandaloneBank<T: Sendable>(
     _ configuration: SimulatedBankConfiguration, profile adjust: @Sendable (inout BankProfile) -> Void = { _ in },
     _ body: @Sendable (LocalDeployment, SimulatorHost.Endpoint) async throws -> T
 ) async throws -> T {
-    let state = temporaryState()
-    let others = try LocalDeployment.shippedBanks().filter { $0.code != configuration.code }
-    try state.create()
-    try DevPKI.generate(in: state.pki.directory, banks: (others + [configuration]).map(\.code.rawValue))
-    let bank = try SimulatedBank(configuration: configuration, pki: state.pki, logger: testLogger)
-    return try await SimulatorHost.run(banks: [bank], logger: testLogger) { endpoints in
-        let endpoint = endpoints[0]
-        var profile = state.devBankProfile(code: configuration.code, name: configuration.name, dialect: configuration.dialect, endpoint: endpoint.messagesURL)
-        let mode = configuration.acknowledgement.mode
-        profile.ack = .init(mode: mode, pollInterval: mode == "poll" ? 0.2 : nil, statusEndpoint: mode == "poll" ? endpoint.statusURLTemplate : nil)
-        adjust(&profile)
-        try YAMLFile.write(profile, to: state.banksDirectory.appending(path: "\(configuration.code).yaml"))
-        return try await LocalDeployment.run(state: state, banks: others, logger: testLogger, dispatcherSettings: fastSettings) { deployment in
-            // Callbacks go to the same inbound endpoint as the other banks', under this bank's path.
-            if let any = deployment.simulators.values.first, let url = await any.callbackURL(), let port = URLComponents(string: url)?.port {
-                await bank.setCallbackURL("https://127.0.0.1:\(port)\(InboundAPI.resultsPath(for: configuration.code))")
+    try await withTemporaryState { state in
+        let others = try LocalDeployment.shippedBanks().filter { $0.code != configuration.code }
+        try state.create()
+        try DevPKI.generate(in: state.pki.directory, banks: (others + [configuration]).map(\.code.rawValue))
+        let bank = try SimulatedBank(configuration: configuration, pki: state.pki, logger: testLogger)
+        return try await SimulatorHost.run(banks: [bank], logger: testLogger) { endpoints in
+            let endpoint = endpoints[0]
+            var profile = state.devBankProfile(code: configuration.code, name: configuration.name, dialect: configuration.dialect, endpoint: endpoint.messagesURL)
+            let mode = configuration.acknowledgement.mode
+            profile.ack = .init(mode: mode, pollInterval: mode == "poll" ? 0.2 : nil, statusEndpoint: mode == "poll" ? endpoint.statusURLTemplate : nil)
+            adjust(&profile)
+            try YAMLFile.write(profile, to: state.banksDirectory.appending(path: "\(configuration.code).yaml"))
+            return try await LocalDeployment.run(state: state, banks: others, logger: testLogger, dispatcherSettings: fastSettings) { deployment in
+                // Callbacks go to the same inbound endpoint as the other banks', under this bank's path.
+                if let any = deployment.simulators.values.first, let url = await any.callbackURL(), let port = URLComponents(string: url)?.port {
+                    await bank.setCallbackURL("https://127.0.0.1:\(port)\(InboundAPI.resultsPath(for: configuration.code))")
+                }
+                return try await body(deployment, endpoint)
             }
-            return try await body(deployment, endpoint)
         }
     }
 }

@@ -11,9 +11,17 @@ import AyatServer
 import AyatSimulator
 import AyatStore
 
-/// A fresh state directory under the system's temporary directory.
+/// A fresh state directory under the system's temporary directory; the caller removes it.
 func temporaryState() -> StateDirectory {
     StateDirectory(FileManager.default.temporaryDirectory.appending(path: "ayat-e2e-\(UUID().uuidString)"))
+}
+
+/// Runs `body` with a fresh temporary state directory and removes the directory afterwards,
+/// also when `body` throws: for tests that use one state across several deployments or after one.
+func withTemporaryState<T>(_ body: (StateDirectory) async throws -> T) async rethrows -> T {
+    let state = temporaryState()
+    defer { try? FileManager.default.removeItem(at: state.url) }
+    return try await body(state)
 }
 
 let testLogger: Logger = {
@@ -23,10 +31,14 @@ let testLogger: Logger = {
 }()
 
 /// Runs `body` against a gateway and the shipped simulated banks on 127.0.0.1, port 0.
+/// Without `state`, on a fresh temporary one that is removed afterwards.
 func withDeployment<T: Sendable>(
-    state: StateDirectory = temporaryState(), banks: [SimulatedBankConfiguration]? = nil, tuning: LocalDeployment.Tuning = .init(),
+    state: StateDirectory? = nil, banks: [SimulatedBankConfiguration]? = nil, tuning: LocalDeployment.Tuning = .init(),
     _ body: @Sendable (LocalDeployment) async throws -> T
 ) async throws -> T {
+    guard let state else {
+        return try await withTemporaryState { state in try await withDeployment(state: state, banks: banks, tuning: tuning, body) }
+    }
     var settings = Dispatcher.Settings()
     settings.idlePoll = .milliseconds(100)
     return try await LocalDeployment.run(
