@@ -229,6 +229,16 @@ public struct BenchSuite: Sendable {
         public init() {}
 
         func transportCeiling(ackMode: String) -> Double? { TransportFloor.orderCeiling(transport, ackMode: ackMode) }
+
+        /// The most orders per second two cores could carry doing nothing but each order's
+        /// signatures and verifications (at openssl speed's one-core rates) and its HTTP
+        /// exchanges: no message building, no store, no JSON, no event feed.
+        func signatureAndTransportCeiling(algorithm: String, ackMode: String) -> Double? {
+            guard let rates = openssl?.rate(algorithm, cores: 1),
+                  let exchanges = TransportFloor.exchangeSeconds(transport, ackMode: ackMode) else { return nil }
+            let signatures = OrderWork(ackMode: ackMode).signatureSeconds(sign: rates.sign, verify: rates.verify)
+            return OrderWork.ceiling(onTwoCores: signatures + exchanges)
+        }
     }
 
     private func measureBaselines(in scratch: URL) async -> Reference {
@@ -265,6 +275,15 @@ public struct BenchSuite: Sendable {
             }
         }
         reference.transport = await TransportFloor().measureEveryLink(scratch: scratch) { output("  " + $0) }
+        for ackMode in ["sync", "callback"] {
+            let work = OrderWork(ackMode: ackMode)
+            let ceilings = ["rsa2048", "ecdsap256"].compactMap { algorithm in
+                reference.signatureAndTransportCeiling(algorithm: algorithm, ackMode: ackMode).map { "\(Format.rate($0))/s with \(algorithm)" }
+            }
+            if !ceilings.isEmpty {
+                output("  → signatures and exchanges alone cap orders at \(ceilings.joined(separator: ", ")) on 2 cores with ack \(ackMode): \(work.signatures) signed and \(work.signatures) verified at openssl's 1-core rates, plus the exchanges above; nothing else")
+            }
+        }
         return reference
     }
 

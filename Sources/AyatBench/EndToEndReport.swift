@@ -16,14 +16,17 @@ extension EndToEndResult {
         let algorithm = dialect.opensslAlgorithm
         var ratios = [String]()
         if let two = reference.openssl?.rate(algorithm, cores: 2) {
-            let signatures = Double(ackMode == "sync" ? 2 : 3)
-            ratios.append("\(Format.ratio(acknowledgedPerSecond / two.sign)) openssl \(algorithm) sign/s on 2 cores (\(Format.ratio(acknowledgedPerSecond * signatures / two.sign)) counting the \(Int(signatures)) signatures each order takes)")
+            let signatures = OrderWork(ackMode: ackMode).signatures
+            ratios.append("\(Format.ratio(acknowledgedPerSecond / two.sign)) openssl \(algorithm) sign/s on 2 cores (\(Format.ratio(acknowledgedPerSecond * Double(signatures) / two.sign)) counting the \(signatures) signatures each order takes)")
         }
         if dialect.dialect == .xmlEnveloped || dialect.dialect == .iso20022BAH, let xmlsec = reference.xmlsec[algorithm] {
             ratios.append("\(Format.ratio(acknowledgedPerSecond / xmlsec.sign)) python xmlsec sign/s on 1 core")
         }
         if let ceiling = reference.transportCeiling(ackMode: ackMode) {
             ratios.append("\(Format.ratio(acknowledgedPerSecond / ceiling)) the \(Format.rate(ceiling))/s its HTTP exchanges alone allow")
+        }
+        if let ceiling = reference.signatureAndTransportCeiling(algorithm: algorithm, ackMode: ackMode) {
+            ratios.append("\(Format.ratio(acknowledgedPerSecond / ceiling)) the \(Format.rate(ceiling))/s its signatures and exchanges alone allow")
         }
         if let target = Self.throughputTarget[dialect.name], case .closed = shape {
             ratios.append("\(Format.ratio(acknowledgedPerSecond / target)) the \(Int(target))/s target")

@@ -4,6 +4,7 @@ import AyatDelivery
 import AyatPKI
 import AyatSandbox
 import AyatServer
+import AyatTransport
 import Foundation
 import Logging
 
@@ -90,7 +91,7 @@ public struct EndToEndRun: Sendable {
         }
         var configuration = HTTPClient.Configuration()
         configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = poolSize
-        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration.untraced())
         do {
             if warmUpOrders > 0 {
                 _ = try await drive(gateway, orders: warmUpOrders, shape: .closed(concurrency: min(16, warmUpOrders)),

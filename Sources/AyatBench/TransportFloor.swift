@@ -74,7 +74,7 @@ public struct TransportFloor: Sendable {
                 trustRoots: bank.ca.certificate)
         }
         let group = ServiceGroup(configuration: .init(services: [server], gracefulShutdownSignals: [], logger: logger))
-        let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: client)
+        let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: client.untraced())
         return try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask {
                 do { try await group.run() } catch { await port.fail(error) }
@@ -117,7 +117,7 @@ public struct TransportFloor: Sendable {
         }
         for ackMode in ["sync", "callback"] {
             if let ceiling = Self.orderCeiling(rates, ackMode: ackMode) {
-                output("→ the exchanges alone cap orders at \(Format.rate(ceiling))/s on 2 cores with ack \(ackMode): 1 plain and \(ackMode == "sync" ? 1 : 2) mTLS per order, before any signature, store or JSON")
+                output("→ the exchanges alone cap orders at \(Format.rate(ceiling))/s on 2 cores with ack \(ackMode): 1 plain and \(OrderWork(ackMode: ackMode).bankExchanges) mTLS per order, before any signature, store or JSON")
             }
         }
         return rates
@@ -127,9 +127,13 @@ public struct TransportFloor: Sendable {
     /// exchanges: one plain (the API) and one over mutual TLS per bank message (the order, and
     /// the callback or poll that brings the result unless the bank answers in its reply).
     static func orderCeiling(_ rates: [Link: Rate], ackMode: String) -> Double? {
+        exchangeSeconds(rates, ackMode: ackMode).map(OrderWork.ceiling(onTwoCores:))
+    }
+
+    /// CPU seconds per order (both ends) for the order's exchanges alone.
+    static func exchangeSeconds(_ rates: [Link: Rate], ackMode: String) -> Double? {
         guard let plain = rates[.http]?.cpuPerExchange, let mutual = rates[.mutualTLS]?.cpuPerExchange else { return nil }
-        let bankExchanges = ackMode == "sync" ? 1.0 : 2.0
-        return 2 / (plain + bankExchanges * mutual)
+        return OrderWork(ackMode: ackMode).exchangeSeconds(plain: plain, mutualTLS: mutual)
     }
 
     /// `count` POSTs from `concurrency` workers, each waiting for its answer before the next.

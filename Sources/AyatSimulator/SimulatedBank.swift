@@ -320,7 +320,7 @@ public final class SimulatedBank: Sendable {
         let bank: SimulatedBank
 
         func run() async throws {
-            let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(tlsConfiguration: bank.callbackTLS))
+            let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: HTTPClient.Configuration(tlsConfiguration: bank.callbackTLS).untraced())
             await bank.state.setCallbackClient(client)
             await withGracefulShutdownHandler {
                 await withDiscardingTaskGroup { group in

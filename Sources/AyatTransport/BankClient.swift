@@ -41,7 +41,7 @@ public final class BankClient: Sendable {
         configuration.timeout = .init(connect: .milliseconds(Int64(connectTimeout * 1000)), read: .milliseconds(Int64(requestTimeout * 1000)))
         configuration.redirectConfiguration = .disallow
         configuration.decompression = .disabled
-        http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration.untraced())
         self.requestTimeout = .milliseconds(Int64(requestTimeout * 1000))
     }
 

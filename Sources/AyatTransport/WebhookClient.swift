@@ -12,7 +12,7 @@ public final class WebhookClient: Sendable {
         var configuration = HTTPClient.Configuration()
         configuration.timeout = .init(connect: .seconds(5), read: .milliseconds(Int64(timeout * 1000)))
         configuration.redirectConfiguration = .disallow
-        http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration.untraced())
         self.timeout = .milliseconds(Int64(timeout * 1000))
     }
 
