@@ -34,10 +34,8 @@ public struct HolderName: Hashable, Sendable, Codable, CustomStringConvertible {
 
     public init?(_ text: String) {
         let trimmed = text.trimmingWhiteSpace
-        // At most 140 characters (counting grapheme clusters only when the bytes could exceed it),
-        // and no control character.
-        guard !trimmed.isEmpty, trimmed == text, text.utf8.count <= 140 || text.count <= 140,
-              !text.unicodeScalars.contains(where: \.isControlCharacter) else { return nil }
+        guard !trimmed.isEmpty, trimmed == text, text.fits(140),
+              !text.unicodeScalars.contains(where: \.isUnfitForText) else { return nil }
         self.rawValue = text
     }
 

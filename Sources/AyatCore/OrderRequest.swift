@@ -93,7 +93,7 @@ public struct OrderRequest: Hashable, Sendable, Codable {
                 problems.append(FieldProblem(field: field, reason: "must not be empty"))
                 return nil
             }
-            if value.count > max || value.unicodeScalars.contains(where: \.isControlCharacter) {
+            if !value.fits(max) || value.unicodeScalars.contains(where: \.isUnfitForText) {
                 problems.append(FieldProblem(field: field, reason: "must be at most \(max) characters without control characters"))
                 return nil
             }

@@ -35,7 +35,28 @@ import Testing
         }
         #expect(HolderName(String(repeating: "ก", count: 140)) != nil)
         #expect(HolderName(String(repeating: "ก", count: 141)) == nil)
-        #expect(HolderName(String(repeating: "ก\u{0E34}", count: 140)) != nil, "140 characters of two scalars each")
+        // Lengths count code points, as XML Schema and JSON Schema do: 70 consonants with a
+        // vowel sign each are 140, 71 are 142 (71 grapheme clusters), which no bank's schema takes.
+        #expect(HolderName(String(repeating: "ก\u{0E34}", count: 70)) != nil)
+        #expect(HolderName(String(repeating: "ก\u{0E34}", count: 71)) == nil)
+    }
+
+    /// XML 1.0 cannot carry U+FFFE or U+FFFF; refused up front, every bank's order would fail
+    /// otherwise only where its dialect is XML.
+    @Test func holderNamesRefuseWhatNoBankMessageCanCarry() {
+        #expect(HolderName("a\u{FFFE}b") == nil)
+        #expect(HolderName("a\u{FFFF}b") == nil)
+        #expect(HolderName("a\u{FFFD}b") != nil)
+        #expect(HolderName("a\u{10FFFF}b") != nil)
+        #expect(HolderName("a\u{E000}b") != nil)
+    }
+
+    @Test func textFitsCountsCodePoints() {
+        #expect("ชาย".fits(3))
+        #expect(!"ชาย".fits(2), "3 code points, 2 grapheme clusters")
+        #expect("".fits(0))
+        #expect(String(repeating: "é", count: 35).fits(35))
+        #expect(!String(repeating: "e\u{0301}", count: 18).fits(35), "36 code points")
     }
 
     @Test func controlCharactersAreExactlyCategoryCcOnEveryScalar() {

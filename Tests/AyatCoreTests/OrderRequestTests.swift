@@ -56,6 +56,22 @@ import Testing
         #expect(problems(request(deadline: "2026-11-29T06:00:00Z")) == ["deadline"])
         #expect(problems(request(reportedAt: "2026-11-30T00:00:00Z")) == ["reportedAt"])
     }
+
+    /// A field is refused by the API, with its name, when no bank's schema would take it: the
+    /// schemas count code points, so a Thai text can be short in grapheme clusters and still too long.
+    @Test func lengthsCountCodePointsAsTheBanksSchemasDo() {
+        func with(reference: String = "TRX1", legalBasis: String = "Decree s.6") -> OrderRequest {
+            var request = request()
+            request.reportedTransfer = .init(reference: reference, time: "2026-11-29T06:40:00+07:00")
+            request.legalBasis = legalBasis
+            return request
+        }
+        #expect(problems(with(legalBasis: String(repeating: "ก\u{0E34}", count: 70))) == [])
+        #expect(problems(with(legalBasis: String(repeating: "ก\u{0E34}", count: 71))) == ["legalBasis"])
+        #expect(problems(with(legalBasis: "Decree\u{FFFF}")) == ["legalBasis"])
+        #expect(problems(with(reference: String(repeating: "e\u{0301}", count: 18))) == ["reportedTransfer.reference"])
+        #expect(problems(request(holder: String(repeating: "ก\u{0E34}", count: 71))) == ["account.holderName"])
+    }
 }
 
 @Suite struct ReleaseAndRefundRequestTests {
