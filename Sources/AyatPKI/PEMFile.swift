@@ -42,8 +42,11 @@ public enum PEMFile {
     }
 
     public static func readCertificates(_ url: URL) throws -> [Certificate] {
-        guard let text = try? String(contentsOf: url, encoding: .utf8) else {
+        guard let data = FileManager.default.contents(atPath: url.path) else {
             throw PKIError(path: url.path, reason: "certificate file not found or unreadable")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw PKIError(path: url.path, reason: "not a PEM certificate: the file is not text")
         }
         do {
             let documents = try PEMDocument.parseMultiple(pemString: text)

@@ -29,7 +29,8 @@ struct RenderCommand: AsyncParsableCommand {
         guard let data = FileManager.default.contents(atPath: order) else { throw CommandFailure("cannot read \(order)") }
         var request: OrderRequest
         do {
-            request = try JSONDecoder().decode(OrderRequest.self, from: data)
+            // The API's own reader: the same field names and messages as a 400 or 422 would give.
+            request = try OrderRequestJSON.read(Array(data))
         } catch {
             throw CommandFailure("\(order) is not an order in JSON: \(error)")
         }
