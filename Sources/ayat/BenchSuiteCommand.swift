@@ -23,8 +23,8 @@ struct BenchSuiteCommand: AsyncParsableCommand {
     @Option(help: "Orders per throughput run.") var orders: Int?
     @Option(help: "Requests in flight (closed loop).") var concurrency: Int?
     @Option(help: "Simulated banks per run (scenarios 1-3).") var banks: Int?
-    @Option(help: "Open-loop rate for the latency scenario, orders/s (default: 30% of the rsa-xml throughput).") var rate: Double?
-    @Option(help: "How banks answer: callback (receipt, then a signed result) or sync (the result as the reply).") var ackMode: String?
+    @Option(help: "Open-loop rate for the latency scenario, orders/s (default: 30% of the rsa-xml throughput, then 30% of its 2000/s target).") var rate: Double?
+    @Option(help: "How banks answer: callback (receipt, then a signed result) or sync (the result as the reply); default: scenarios 1 and 2 in both, callback for the rest.") var ackMode: String?
     @Option(help: "Dialects for scenario 1, comma-separated (\(BenchDialect.all.map(\.name).joined(separator: ", "))).") var dialects: String?
     @Option(help: "Large backlog size for scenario 3.") var backlog: Int?
     @Option(help: "Orders sent through the API in each backlog run of scenario 3.") var backlogOrders: Int?
@@ -46,7 +46,7 @@ struct BenchSuiteCommand: AsyncParsableCommand {
         }
         if let ackMode {
             guard ["callback", "sync", "poll"].contains(ackMode) else { throw ValidationError("--ack-mode must be callback, sync or poll") }
-            options.ackMode = ackMode
+            options.ackModes = [ackMode]
         }
         if let dialects {
             options.dialects = try dialects.split(separator: ",").map { name in

@@ -18,10 +18,18 @@ struct BenchSmokeTests {
         let lines = LineCollector()
         let outcome = try await BenchSuite(options: options, output: { lines.append($0) }).run()
 
-        // 3 dialects, the latency run, small and large backlog (each run twice), the stored
-        // backlog, each bank count.
-        let expected = options.dialects.count + 1 + 2 * BenchSuite.backlogRounds + 1 + options.bankCounts.count
+        // 3 dialects and a latency run (smoke mode gives one rate) in each ack mode, small and
+        // large backlog (each run twice), the stored backlog, each bank count.
+        let modes = options.ackModes.count
+        let expected = options.dialects.count * modes + modes + 2 * BenchSuite.backlogRounds + 1 + options.bankCounts.count
+        #expect(modes == 2)
         #expect(outcome.runs.count == expected)
+        // Every target it could check, once: two throughput targets in each mode, the backlog
+        // ratio, start-up, peak RSS, the chase; each printed at the end. (Smoke mode's latency
+        // runs are at 50/s, not at 30% of the target rate, so they check nothing.)
+        #expect(outcome.targets.count == 2 * modes + 4, "\(outcome.targets.map(\.target))")
+        let printed = lines.all.drop { !$0.contains("## Targets, as this run measured them") }
+        for check in outcome.targets { #expect(printed.contains("  " + check.line), "\(check.target)") }
         for (label, result) in outcome.runs {
             #expect(result.complete, "\(label): \(result.executed) of \(result.orders) executed, \(result.refused) refused, \(result.apiErrors) API errors")
             #expect(result.executed == result.orders, "\(label)")
