@@ -81,57 +81,11 @@ public struct BenchSuite: Sendable {
         if !options.baselines { output("Baselines: skipped (smoke mode).") }
 
         if options.scenarios.contains(.throughput) {
-            output("\n## 1. End-to-end throughput per dialect (closed loop, \(options.concurrency) in flight, \(options.orders) orders, \(options.banks) banks), ack \(options.ackModes.joined(separator: ", then "))\n")
-            for ackMode in options.ackModes {
-                for dialect in options.dialects {
-                    var run = baseRun(dialect: dialect, ackMode: ackMode)
-                    run.shape = .closed(concurrency: options.concurrency)
-                    let result = try await run.run()
-                    outcome.runs.append(("throughput \(dialect.name) \(ackMode)", result))
-                    report(result, reference: reference)
-                    if let target = EndToEndResult.throughputTarget[dialect.name] {
-                        let floor = reference.signatureAndTransportCeiling(algorithm: dialect.opensslAlgorithm, ackMode: ackMode)
-                        outcome.targets.append(TargetCheck(
-                            target: "\(dialect.name) accept→acknowledged ≥ \(Int(target)) orders/s, ack \(ackMode)",
-                            measured: "\(Format.rate(result.acknowledgedPerSecond))/s = \(Format.ratio(result.acknowledgedPerSecond / target))"
-                                + (floor.map { "; its signatures and exchanges alone allow \(Format.rate($0))/s" } ?? ""),
-                            met: result.acknowledgedPerSecond >= target))
-                    }
-                }
-            }
+            try await throughput(into: &outcome, reference: reference)
         }
 
         if options.scenarios.contains(.latency) {
-            let target = EndToEndResult.throughputTarget[BenchDialect.rsaXML.name] ?? 2000
-            output("\n## 2. Latency at a fixed open-loop rate (rsa-xml): " + (options.rate.map { "\(Format.rate($0)) orders/s" }
-                ?? "30% of its measured throughput, and 30% of the \(Int(target))/s target") + ", ack \(options.ackModes.joined(separator: ", then "))\n")
-            for ackMode in options.ackModes {
-                // The target is the latency at 30% of the target rate; 30% of what this machine
-                // measured is shown beside it, not checked against it.
-                var rates = [(rate: Double, isTarget: Bool)]()
-                if let rate = options.rate {
-                    rates.append((rate, rate == target * 0.3))
-                } else {
-                    let measured = outcome.runs.first { $0.label == "throughput \(BenchDialect.rsaXML.name) \(ackMode)" }?.result.acknowledgedPerSecond
-                    rates.append((max(10, (measured ?? 200) * 0.3), false))
-                    rates.append((target * 0.3, true))
-                }
-                for (rate, isTarget) in rates {
-                    var run = baseRun(dialect: .rsaXML, ackMode: ackMode)
-                    run.shape = .open(ratePerSecond: rate)
-                    run.orders = options.latencyOrders ?? options.orders
-                    let result = try await run.run()
-                    outcome.runs.append(("latency rsa-xml \(ackMode) \(Format.rate(rate))/s", result))
-                    report(result, reference: reference)
-                    let p50 = result.toAcknowledged.p50, p99 = result.toAcknowledged.p99
-                    output("  against the targets: accept→acknowledged p50 \(Format.ratio(p50 / 5)) of 5 ms, p99 \(Format.ratio(p99 / 25)) of 25 ms")
-                    guard isTarget else { continue }
-                    outcome.targets.append(TargetCheck(
-                        target: "rsa-xml at \(Format.rate(rate))/s (30% of the target), ack \(ackMode): accept→acknowledged p50 ≤ 5 ms, p99 ≤ 25 ms",
-                        measured: "p50 \(Format.ms(p50)) = \(Format.ratio(p50 / 5)), p99 \(Format.ms(p99)) = \(Format.ratio(p99 / 25))",
-                        met: result.complete && p50 <= 5 && p99 <= 25))
-                }
-            }
+            try await latency(into: &outcome, reference: reference)
         }
 
         if options.scenarios.contains(.backlog) {
@@ -192,6 +146,66 @@ public struct BenchSuite: Sendable {
         run.progress = output
         run.gateway = options.gateway
         return run
+    }
+
+    // MARK: Throughput and latency
+
+    /// Scenario 1: each dialect closed-loop in each acknowledgement mode, checked against its
+    /// throughput target where it has one.
+    private func throughput(into outcome: inout Outcome, reference: Reference) async throws {
+        output("\n## 1. End-to-end throughput per dialect (closed loop, \(options.concurrency) in flight, \(options.orders) orders, \(options.banks) banks), ack \(options.ackModes.joined(separator: ", then "))\n")
+        for ackMode in options.ackModes {
+            for dialect in options.dialects {
+                var run = baseRun(dialect: dialect, ackMode: ackMode)
+                run.shape = .closed(concurrency: options.concurrency)
+                let result = try await run.run()
+                outcome.runs.append(("throughput \(dialect.name) \(ackMode)", result))
+                report(result, reference: reference)
+                if let target = EndToEndResult.throughputTarget[dialect.name] {
+                    let floor = reference.signatureAndTransportCeiling(algorithm: dialect.opensslAlgorithm, ackMode: ackMode)
+                    outcome.targets.append(TargetCheck(
+                        target: "\(dialect.name) accept→acknowledged ≥ \(Int(target)) orders/s, ack \(ackMode)",
+                        measured: "\(Format.rate(result.acknowledgedPerSecond))/s = \(Format.ratio(result.acknowledgedPerSecond / target))"
+                            + (floor.map { "; its signatures and exchanges alone allow \(Format.rate($0))/s" } ?? ""),
+                        met: result.acknowledgedPerSecond >= target))
+                }
+            }
+        }
+    }
+
+    /// Scenario 2: rsa-xml open-loop at 30% of its measured throughput and at 30% of its target
+    /// (or at the rate asked), in each acknowledgement mode.
+    private func latency(into outcome: inout Outcome, reference: Reference) async throws {
+        let target = EndToEndResult.throughputTarget[BenchDialect.rsaXML.name] ?? 2000
+        output("\n## 2. Latency at a fixed open-loop rate (rsa-xml): " + (options.rate.map { "\(Format.rate($0)) orders/s" }
+            ?? "30% of its measured throughput, and 30% of the \(Int(target))/s target") + ", ack \(options.ackModes.joined(separator: ", then "))\n")
+        for ackMode in options.ackModes {
+            // The target is the latency at 30% of the target rate; 30% of what this machine
+            // measured is shown beside it, not checked against it.
+            var rates = [(rate: Double, isTarget: Bool)]()
+            if let rate = options.rate {
+                rates.append((rate, rate == target * 0.3))
+            } else {
+                let measured = outcome.runs.first { $0.label == "throughput \(BenchDialect.rsaXML.name) \(ackMode)" }?.result.acknowledgedPerSecond
+                rates.append((max(10, (measured ?? 200) * 0.3), false))
+                rates.append((target * 0.3, true))
+            }
+            for (rate, isTarget) in rates {
+                var run = baseRun(dialect: .rsaXML, ackMode: ackMode)
+                run.shape = .open(ratePerSecond: rate)
+                run.orders = options.latencyOrders ?? options.orders
+                let result = try await run.run()
+                outcome.runs.append(("latency rsa-xml \(ackMode) \(Format.rate(rate))/s", result))
+                report(result, reference: reference)
+                let p50 = result.toAcknowledged.p50, p99 = result.toAcknowledged.p99
+                output("  against the targets: accept→acknowledged p50 \(Format.ratio(p50 / 5)) of 5 ms, p99 \(Format.ratio(p99 / 25)) of 25 ms")
+                guard isTarget else { continue }
+                outcome.targets.append(TargetCheck(
+                    target: "rsa-xml at \(Format.rate(rate))/s (30% of the target), ack \(ackMode): accept→acknowledged p50 ≤ 5 ms, p99 ≤ 25 ms",
+                    measured: "p50 \(Format.ms(p50)) = \(Format.ratio(p50 / 5)), p99 \(Format.ms(p99)) = \(Format.ratio(p99 / 25))",
+                    met: result.complete && p50 <= 5 && p99 <= 25))
+            }
+        }
     }
 
     // MARK: Backlog
