@@ -1,10 +1,8 @@
-import AsyncHTTPClient
 import AyatCore
 import AyatDelivery
 import AyatPKI
 import AyatSandbox
 import AyatServer
-import AyatTransport
 import Foundation
 import Logging
 
@@ -66,12 +64,21 @@ public struct EndToEndRun: Sendable {
                 gatewayEnvironment: ["AYAT_LOG_LEVEL": level.rawValue]
             ) { deployment in
                 let child = deployment.gateway
-                let follower = EventFeedFollower(baseURL: deployment.apiBaseURL, client: .shared)
-                var measured = try await run.measure(DrivenGateway(
+                // One follower for the warm-up and the measured orders; its connections go with the run.
+                let follower = try EventFeedFollower(baseURL: deployment.apiBaseURL)
+                let driven = DrivenGateway(
                     apiBaseURL: deployment.apiBaseURL, progress: .eventFeed(follower),
                     isRunning: { child.isRunning }, residentMemory: { child.residentMemory() }, memoryLabel: "gateway RSS",
                     gatewayCPU: { child.cpuSeconds() }
-                ))
+                )
+                var measured: EndToEndResult
+                do {
+                    measured = try await run.measure(driven)
+                } catch {
+                    await follower.close()
+                    throw error
+                }
+                await follower.close()
                 measured.startup = child.startup.seconds
                 // Read while it runs, just before it is stopped: its whole life's peak.
                 measured.gatewayPeakMemory = child.peakResidentMemory()
@@ -82,27 +89,22 @@ public struct EndToEndRun: Sendable {
         return result
     }
 
-    /// The warm-up orders, then the measured ones, through one HTTP client.
+    /// The warm-up orders, then the measured ones, over one set of kept-alive connections.
     private func measure(_ gateway: DrivenGateway) async throws -> EndToEndResult {
-        let poolSize: Int
-        switch shape {
-        case .closed(let concurrency): poolSize = max(1, concurrency)
-        case .open: poolSize = 256
+        guard let connections = LeanConnectionPool(baseURL: gateway.apiBaseURL) else {
+            throw BenchFailure("the API's address is not http://HOST:PORT: \(gateway.apiBaseURL)")
         }
-        var configuration = HTTPClient.Configuration()
-        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = poolSize
-        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration.untraced())
         do {
             if warmUpOrders > 0 {
                 _ = try await drive(gateway, orders: warmUpOrders, shape: .closed(concurrency: min(16, warmUpOrders)),
-                                    firstSequence: 1_000_000_000, client: client, progressLabel: nil)
+                                    firstSequence: 1_000_000_000, connections: connections, progressLabel: nil)
             }
-            let measured = try await drive(gateway, orders: orders, shape: shape, firstSequence: 0, client: client,
+            let measured = try await drive(gateway, orders: orders, shape: shape, firstSequence: 0, connections: connections,
                                            progressLabel: progress == nil ? nil : "\(dialect.name), \(banks) banks")
-            try await client.shutdown()
+            await connections.closeAll()
             return measured
         } catch {
-            try? await client.shutdown()
+            await connections.closeAll()
             throw error
         }
     }
@@ -119,7 +121,7 @@ public struct EndToEndRun: Sendable {
     }
 
     private func drive(
-        _ gateway: DrivenGateway, orders: Int, shape: Shape, firstSequence: Int, client: HTTPClient, progressLabel: String?
+        _ gateway: DrivenGateway, orders: Int, shape: Shape, firstSequence: Int, connections: LeanConnectionPool, progressLabel: String?
     ) async throws -> EndToEndResult {
         let tracker = OrderTracker()
         let listener = try await gateway.follow(into: tracker)
@@ -145,7 +147,7 @@ public struct EndToEndRun: Sendable {
         case .closed(let concurrency): loadShape = .closed(concurrency: concurrency)
         case .open(let rate): loadShape = .open(ratePerSecond: rate)
         }
-        await generator.run(orders: orders, shape: loadShape, firstSequence: firstSequence, client: client)
+        await generator.run(orders: orders, shape: loadShape, firstSequence: firstSequence, connections: connections)
         let sent = clock.now - start
         // Waits for the last order until the run's timeout, or until the gateway has gone.
         let deadline = Task { [timeout] in

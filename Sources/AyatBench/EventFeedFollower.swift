@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import AyatCore
 import AyatJOSE
 import Foundation
@@ -8,8 +7,14 @@ import NIOCore
 /// (`GET /v1/events?after=…&limit=1000&wait=5`, one request after another), and tells the
 /// tracker every order state change the moment its page arrives.
 struct EventFeedFollower: Sendable {
-    let baseURL: String
-    let client: HTTPClient
+    private let connections: LeanConnectionPool
+
+    init(baseURL: String) throws {
+        guard let connections = LeanConnectionPool(baseURL: baseURL) else {
+            throw BenchFailure("the API's address is not http://HOST:PORT: \(baseURL)")
+        }
+        self.connections = connections
+    }
 
     static let pageSize = 1000
     /// Seconds an empty page is held by the gateway before it answers.
@@ -39,6 +44,11 @@ struct EventFeedFollower: Sendable {
                 return Event(type: type, status: data["status"]?.stringValue, orderID: data["orderId"]?.stringValue)
             }
         }
+    }
+
+    /// Closes its connections; for the end of the run, once no follow is left.
+    func close() async {
+        await connections.closeAll()
     }
 
     /// The cursor after the newest event stored now: a run follows what happens from here on.
@@ -74,12 +84,10 @@ struct EventFeedFollower: Sendable {
     }
 
     private func page(after cursor: Int64, wait: Int) async throws -> Page {
-        let request = HTTPClientRequest(url: "\(baseURL)/v1/events?after=\(cursor)&limit=\(Self.pageSize)&wait=\(wait)")
-        let response = try await client.execute(request, timeout: .seconds(Int64(wait) + 30))
-        let body = try await response.body.collect(upTo: 64 << 20)
-        guard response.status.code == 200 else {
-            throw BenchFailure("GET /v1/events answered \(response.status.code): \(String(buffer: body).prefix(300))")
+        let response = try await connections.exchange(.GET, "/v1/events?after=\(cursor)&limit=\(Self.pageSize)&wait=\(wait)")
+        guard response.status == 200 else {
+            throw BenchFailure("GET /v1/events answered \(response.status): \(String(buffer: response.body).prefix(300))")
         }
-        return try Page(Array(body.readableBytesView))
+        return try Page(Array(response.body.readableBytesView))
     }
 }

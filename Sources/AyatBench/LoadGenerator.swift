@@ -1,5 +1,5 @@
-import AsyncHTTPClient
 import AyatCore
+import AyatJOSE
 import Foundation
 import NIOCore
 
@@ -18,7 +18,7 @@ struct LoadGenerator: Sendable {
     let tracker: OrderTracker
     let runID = String(UUID().uuidString.prefix(8))
 
-    func run(orders: Int, shape: Shape, firstSequence: Int = 0, client: HTTPClient) async {
+    func run(orders: Int, shape: Shape, firstSequence: Int = 0, connections: LeanConnectionPool) async {
         let now = Date()
         switch shape {
         case .closed(let concurrency):
@@ -28,7 +28,7 @@ struct LoadGenerator: Sendable {
                     group.addTask {
                         var sequence = worker
                         while sequence < orders {
-                            await submit(firstSequence + sequence, due: .now, now: now, client: client)
+                            await submit(firstSequence + sequence, due: .now, now: now, connections: connections)
                             sequence += workers
                         }
                     }
@@ -41,22 +41,18 @@ struct LoadGenerator: Sendable {
                 for sequence in 0..<orders {
                     let due = start + .seconds(Double(sequence) / rate)
                     if due > clock.now { try? await clock.sleep(until: due) }
-                    group.addTask { await submit(firstSequence + sequence, due: due, now: now, client: client) }
+                    group.addTask { await submit(firstSequence + sequence, due: due, now: now, connections: connections) }
                 }
             }
         }
     }
 
-    private func submit(_ sequence: Int, due: ContinuousClock.Instant, now: Date, client: HTTPClient) async {
-        var request = HTTPClientRequest(url: baseURL + "/v1/orders")
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/json")
-        request.headers.add(name: "Idempotency-Key", value: "bench-\(runID)-\(sequence)")
-        request.body = .bytes(ByteBuffer(string: BenchBanks.orderBody(sequence: sequence, banks: banks, now: now)))
+    private func submit(_ sequence: Int, due: ContinuousClock.Instant, now: Date, connections: LeanConnectionPool) async {
+        let headers = [("Content-Type", "application/json"), ("Idempotency-Key", "bench-\(runID)-\(sequence)")]
+        let body = ByteBuffer(string: BenchBanks.orderBody(sequence: sequence, banks: banks, now: now))
         do {
-            let response = try await client.execute(request, timeout: .seconds(60))
-            let body = try await response.body.collect(upTo: 1 << 20)
-            guard response.status.code == 202, let id = Self.orderID(in: Array(body.readableBytesView)) else {
+            let response = try await connections.exchange(.POST, "/v1/orders", headers: headers, body: body)
+            guard response.status == 202, let id = Self.orderID(in: Array(response.body.readableBytesView)) else {
                 await tracker.apiFailed()
                 return
             }
@@ -68,8 +64,7 @@ struct LoadGenerator: Sendable {
 
     /// The `id` member of the API's reply.
     static func orderID(in body: [UInt8]) -> OrderID? {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any],
-              let id = object["id"] as? String else { return nil }
+        guard let id = (try? JSONObject.parse(body))?["id"]?.stringValue else { return nil }
         return OrderID(rawValue: id)
     }
 }
