@@ -173,7 +173,7 @@ import AyatStore
 
             let script = state.url.appending(path: "check_bundle.py")
             try BundleCheckScript.source.write(to: script, atomically: true, encoding: .utf8)
-            let run = try ExternalTool.run(python, [script.path, bundle.path])
+            let run = try await ExternalTool.run(python, [script.path, bundle.path])
             if run.output.contains("No module named 'cryptography'") {
                 if ExternalTool.onCI { Issue.record("python cryptography is required on CI") }
                 return
@@ -184,7 +184,7 @@ import AyatStore
             // joserfc checks every exported JSON-dialect message (an HTTP message file) against its bundled certificate.
             let jose = state.url.appending(path: "check_jose.py")
             try BundleCheckScript.joserfc.write(to: jose, atomically: true, encoding: .utf8)
-            let joseRun = try ExternalTool.run(python, [jose.path, bundle.path])
+            let joseRun = try await ExternalTool.run(python, [jose.path, bundle.path])
             if joseRun.output.contains("No module named 'joserfc'") {
                 if ExternalTool.onCI { Issue.record("python joserfc is required on CI") }
             } else {
@@ -196,7 +196,7 @@ import AyatStore
             guard let xmlsec1 = ExternalTool.require("xmlsec1") else { return }
             let manifest = try JSONDecoder().decode(AuditBundle.Manifest.self, from: Data(contentsOf: bundle.appending(path: "manifest.json")))
             for message in manifest.messages where message.file.hasSuffix(".xml") {
-                let result = try ExternalTool.run(xmlsec1, [
+                let result = try await ExternalTool.run(xmlsec1, [
                     "--verify", "--pubkey-cert-pem", bundle.appending(path: message.signerCertificate).path,
                     "--id-attr:Id", "KeyInfo", "--id-attr:Id", "urn:ayat:iso20022-bah:1:Document", bundle.appending(path: message.file).path,
                 ])

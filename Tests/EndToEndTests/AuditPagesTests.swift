@@ -28,7 +28,7 @@ import AyatServer
 
             let secret = try AuditorCredential.loadOrCreate(deployment.state).secret
             let url = "http://\(AuditorCredential.user):\(secret)@127.0.0.1:\(deployment.apiPort)/audit?case=\(caseID)"
-            let run = try ExternalTool.run(chromium, ["--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", url])
+            let run = try await ExternalTool.run(chromium, ["--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", url])
             #expect(run.status == 0)
             let dom = run.output
             let messages = try await deployment.gateway.store.messages(of: id)

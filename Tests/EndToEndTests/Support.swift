@@ -166,8 +166,17 @@ enum ExternalTool {
         return nil
     }
 
-    /// Runs a tool; returns its exit status and combined output.
-    static func run(_ path: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+    /// Runs a tool on a thread of its own; returns its exit status and combined output. A test
+    /// that waited for a child on the cooperative pool (two threads on a two-core machine) would
+    /// stall every other test in the process meanwhile: CI saw simulated banks stop accepting and
+    /// connections to them time out while three tests each waited for a child at once.
+    static func run(_ path: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try runWaiting(path, arguments) }) }.start()
+        }
+    }
+
+    private static func runWaiting(_ path: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments

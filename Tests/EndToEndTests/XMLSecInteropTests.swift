@@ -20,12 +20,12 @@ import AyatSandbox
             for (message, certificate) in zip(messages, [pki.gatewaySigning.certificate, pki.bank("014").signing.certificate]) {
                 let file = directory.appending(path: "\(message.kind).xml")
                 try Data(message.bytes).write(to: file)
-                let good = try ExternalTool.run(xmlsec1, ["--verify", "--pubkey-cert-pem", certificate.path, "--id-attr:Id", "KeyInfo", file.path])
+                let good = try await ExternalTool.run(xmlsec1, ["--verify", "--pubkey-cert-pem", certificate.path, "--id-attr:Id", "KeyInfo", file.path])
                 #expect(good.status == 0, "xmlsec1 refused our \(message.kind): \(good.output)")
 
                 // The same check must fail with the other party's certificate.
                 let other = certificate == pki.gatewaySigning.certificate ? pki.bank("014").signing.certificate : pki.gatewaySigning.certificate
-                let wrong = try ExternalTool.run(xmlsec1, ["--verify", "--pubkey-cert-pem", other.path, "--id-attr:Id", "KeyInfo", file.path])
+                let wrong = try await ExternalTool.run(xmlsec1, ["--verify", "--pubkey-cert-pem", other.path, "--id-attr:Id", "KeyInfo", file.path])
                 #expect(wrong.status != 0)
             }
         }
