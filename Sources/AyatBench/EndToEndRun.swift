@@ -138,7 +138,7 @@ public struct EndToEndRun: Sendable {
         }
         defer { ticker?.cancel() }
 
-        let generator = LoadGenerator(baseURL: gateway.apiBaseURL, banks: banks, tracker: tracker)
+        let generator = LoadGenerator(banks: banks, tracker: tracker)
         let cpuAtStart = (bench: ProcessCPU.seconds(), gateway: gateway.gatewayCPU())
         let clock = ContinuousClock()
         let start = clock.now

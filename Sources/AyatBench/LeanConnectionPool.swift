@@ -44,6 +44,8 @@ actor LeanConnectionPool {
             if connection.isOpen { return (connection, true) }
         }
         let connection = try await LeanHTTPConnection.connect(host: host, port: port)
+        // Kept for closing at the end; the ones the server already closed need no keeping.
+        opened.removeAll { !$0.isOpen }
         opened.append(connection)
         return (connection, false)
     }

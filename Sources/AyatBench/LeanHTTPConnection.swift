@@ -87,6 +87,8 @@ private final class ExchangeHandler: ChannelDuplexHandler {
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         let exchange = unwrapOutboundIn(data)
         guard waiting == nil else {
+            // One exchange at a time: a second write fails, and so does its answer.
+            promise?.fail(ChannelError.inappropriateOperationForState)
             exchange.answer.fail(ChannelError.inappropriateOperationForState)
             return
         }

@@ -13,7 +13,6 @@ struct LoadGenerator: Sendable {
         case open(ratePerSecond: Double)
     }
 
-    let baseURL: String
     let banks: Int
     let tracker: OrderTracker
     let runID = String(UUID().uuidString.prefix(8))

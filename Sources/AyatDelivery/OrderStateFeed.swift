@@ -39,9 +39,7 @@ public actor OrderStateFeed {
     public func publish(_ change: Change) {
         publishedCount.add(1, ordering: .releasing)
         for continuation in subscribers.values { continuation.yield(change) }
-        let woken = waiters
-        waiters = [:]
-        for waiter in woken.values { waiter.continuation.resume() }
+        releaseWaiters()
     }
 
     /// A stream of every change from now on; it ends when the caller stops iterating.
